@@ -1,0 +1,28 @@
+// The rankme executable: builds the command table, dispatches, and holds the one top-level
+// handler that turns an exception into a one-line message and a documented exit code.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+
+#include "cli/commands.h"
+#include "rankme/core/error.h"
+
+int main(int argc, char** argv) {
+  rankme::cli::PrepareProcess(argc, argv);
+  CLI::App app{"rankme: label-free selection of self-supervised training runs by RankMe"};
+  app.set_version_flag("--version", RANKME_VERSION);
+  app.require_subcommand(1);
+  rankme::cli::RegisterCommands(app);
+  try {
+    app.parse(argc, argv);
+    return rankme::cli::RunSelected(app);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : static_cast<int>(rankme::ExitCode::kUsage);
+  } catch (const rankme::Error& e) {
+    std::fprintf(stderr, "rankme: %s\n", e.what());
+    return static_cast<int>(e.exit_code());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "rankme: internal error: %s\n", e.what());
+    return static_cast<int>(rankme::ExitCode::kInternal);
+  }
+}
