@@ -1,0 +1,115 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rankme/core/records.h"
+#include "rankme/store/database.h"
+
+namespace rankme::store {
+
+/// A run as ingest writes it.
+struct RunUpsert {
+  std::string path;         ///< absolute run folder: the run's identity
+  std::string name;         ///< relative to the sweep root
+  std::string layout;
+  std::string config_id;
+  std::string config_key;
+  std::optional<std::string> seed;
+  std::string config_json;  ///< every flattened key → JSON literal, as one JSON object
+  struct Param {
+    std::string key;
+    std::string value_json;
+    std::string role;  ///< hyperparameter | seed | bookkeeping
+  };
+  std::vector<Param> params;
+};
+
+/// One row of `tensors`: the state of one matrix of one checkpoint.
+struct StoredTensor {
+  std::int64_t tensor_id = 0;  ///< 0 until stored
+  std::int64_t checkpoint_id = 0;
+  std::string source;          ///< JSON list of the files of the group (shards in rank order)
+  std::string tensor;          ///< '' when the source could not be read far enough to name it
+  std::string files_json;
+  std::string stat_key;
+  std::optional<std::string> content_hash;
+  std::optional<std::int64_t> rows, cols;
+  std::optional<std::string> dtype;
+  std::string status = "ok";   ///< ok | failed | not_ready | missing
+  std::optional<std::string> error_kind, error_message;
+  std::int64_t attempts = 0;
+};
+
+/// One row of `scores`.
+struct ScoreRow {
+  std::string content_hash, tensor, metric, settings_key;
+  std::optional<double> value;
+  std::string status;  ///< ok | degenerate
+  std::string method;
+  double error_bound = 0;
+  std::int64_t rows_used = 0, rows_total = 0, cols = 0;
+  std::string dtype;
+  double eps = 0;
+  std::int64_t max_samples = 0;
+  std::uint64_t subsample_seed = 0;
+  int algorithm_version = 0;
+  std::string tool_version;
+  double seconds = 0;
+};
+
+/// Singular values (or another spectrum kind) of a scored matrix.
+struct SpectrumRow {
+  std::string content_hash, tensor, kind, sample_key;
+  std::vector<double> values;
+};
+
+/// Reads and writes of sweeps, runs, checkpoints, tensors, scores and spectra. Writes must run
+/// inside a WriteTransaction; every value is a bound parameter.
+class Catalog {
+ public:
+  explicit Catalog(Database& database) : database_(database) {}
+
+  std::int64_t UpsertSweep(const std::string& root);
+  /// Inserts or updates the run at run.path (and its configuration and params); returns run_id.
+  std::int64_t UpsertRun(std::int64_t sweep_id, const RunUpsert& run);
+  std::int64_t UpsertCheckpoint(std::int64_t run_id, const std::string& name,
+                                std::optional<std::int64_t> step,
+                                std::optional<std::int64_t> epoch, std::int64_t position);
+  /// Rows of one source (file group) of one checkpoint.
+  std::vector<StoredTensor> TensorsOfSource(std::int64_t checkpoint_id, const std::string& source);
+  /// Makes `tensors` the rows of (checkpoint_id, source): updates by tensor name, inserts new
+  /// ones, deletes the source's other rows.
+  void ReplaceTensors(std::int64_t checkpoint_id, const std::string& source,
+                      const std::vector<StoredTensor>& tensors);
+  /// Marks runs of `sweep_id` not in `seen_runs`, and tensor rows of the sweep whose
+  /// (checkpoint, source) is not in `seen_sources`, as missing. Returns how many tensor rows.
+  std::int64_t MarkMissing(std::int64_t sweep_id, const std::vector<std::int64_t>& seen_runs,
+                           const std::vector<std::pair<std::int64_t, std::string>>& seen_sources);
+
+  bool HasScore(const std::string& content_hash, const std::string& tensor,
+                const std::string& metric, const std::string& settings_key);
+  /// Stores a score unless one with the same identity exists (never a duplicate).
+  void SaveScore(const ScoreRow& score);
+  void SaveSpectrum(const SpectrumRow& spectrum);
+  std::optional<std::vector<double>> Spectrum(const std::string& content_hash,
+                                              const std::string& tensor, const std::string& kind,
+                                              const std::string& sample_key);
+
+  /// Every run, ordered by configuration then name.
+  std::vector<RunRecord> Runs();
+  /// Every current score of `metric` (all metrics when empty), ordered by run and position.
+  std::vector<CheckpointScore> Scores(const std::string& metric = "");
+  /// Tensors whose status is not ok.
+  std::vector<TensorFailure> Failures();
+
+ private:
+  Database& database_;
+};
+
+/// Current UTC time as ISO 8601 with milliseconds, e.g. 2026-11-26T09:30:00.123Z.
+std::string NowUtc();
+
+}  // namespace rankme::store

@@ -1,0 +1,180 @@
+#include "rankme/store/database.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <string>
+
+#include "rankme/core/error.h"
+#include "rankme/store/migration.h"
+#include "store/database_internal.h"
+
+namespace rankme::store {
+
+namespace {
+
+int ReadUserVersion(SQLite::Database& db) {
+  return db.execAndGet("PRAGMA user_version").getInt();
+}
+
+bool HasTables(SQLite::Database& db) {
+  return db.execAndGet("SELECT count(*) FROM sqlite_master").getInt() > 0;
+}
+
+std::string SqlQuote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    out += c;
+    if (c == '\'') out += '\'';
+  }
+  return out + "'";
+}
+
+// A backup path that does not exist yet: <path>.v<version>.bak, then .bak.1, .bak.2, ...
+std::string FreeBackupPath(const std::string& path, int version) {
+  const std::string base = path + ".v" + std::to_string(version) + ".bak";
+  std::string candidate = base;
+  for (int i = 1; std::filesystem::exists(candidate); ++i) candidate = base + "." + std::to_string(i);
+  return candidate;
+}
+
+void RefuseNewer(const std::string& path, int version) {
+  if (version > Database::LatestSchemaVersion()) {
+    throw StoreError("database schema version " + std::to_string(version) +
+                         " is newer than this rankme supports (" +
+                         std::to_string(Database::LatestSchemaVersion()) +
+                         "); use a newer rankme (this is " RANKME_VERSION ")",
+                     path);
+  }
+}
+
+}  // namespace
+
+StoreError StoreErrorFor(const std::string& path, const char* what, const SQLite::Exception& e) {
+  return StoreError(std::string(what) + ": " + e.what(), path);
+}
+
+SQLite::Statement& Database::Impl::Prepare(const std::string& sql) {
+  auto it = statements.find(sql);
+  if (it == statements.end()) {
+    it = statements.emplace(sql, std::make_unique<SQLite::Statement>(db, sql)).first;
+  }
+  SQLite::Statement& statement = *it->second;
+  statement.reset();
+  statement.clearBindings();
+  return statement;
+}
+
+Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Database::~Database() = default;
+Database::Database(Database&&) noexcept = default;
+Database& Database::operator=(Database&&) noexcept = default;
+
+const std::string& Database::path() const { return impl_->path; }
+
+int Database::schema_version() const {
+  return Guarded(impl_->path, "cannot read the schema version",
+                 [&] { return ReadUserVersion(impl_->db); });
+}
+
+int Database::LatestSchemaVersion() {
+  const auto& migrations = EmbeddedMigrations();
+  return migrations.empty() ? 0 : migrations.back().version;
+}
+
+Database Database::Open(const std::string& path, const DatabaseOptions& options) {
+  if (!options.create && !std::filesystem::exists(path)) {
+    throw StoreError("no database here (run `rankme ingest` first, or pass --db)", path);
+  }
+  int flags = options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
+  if (options.create && !options.read_only) flags |= SQLite::OPEN_CREATE;
+  auto impl = Guarded(path, "cannot open the database", [&] {
+    return std::make_unique<Impl>(path, flags, options.busy_timeout_ms);
+  });
+  Database database(std::move(impl));
+  SQLite::Database& db = database.impl_->db;
+  Guarded(path, "not a usable SQLite database", [&] {
+    db.exec("PRAGMA foreign_keys = ON");
+    if (!options.read_only) {
+      // WAL: readers never block the writer. FULL: a committed result survives power loss too.
+      db.execAndGet("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA synchronous = FULL");
+    }
+    RefuseNewer(path, ReadUserVersion(db));
+  });
+  if (options.migrate && !options.read_only) database.Migrate();
+  return database;
+}
+
+MigrationReport Database::Migrate() {
+  SQLite::Database& db = impl_->db;
+  MigrationReport report;
+  report.from_version = schema_version();
+  report.to_version = report.from_version;
+  RefuseNewer(impl_->path, report.from_version);
+  if (report.from_version == LatestSchemaVersion()) return report;
+
+  Guarded(impl_->path, "cannot back up the database before migrating", [&] {
+    if (report.from_version > 0 || HasTables(db)) {
+      report.backup_path = FreeBackupPath(impl_->path, report.from_version);
+      db.exec("VACUUM INTO " + SqlQuote(report.backup_path));
+    }
+  });
+  for (const Migration& migration : EmbeddedMigrations()) {
+    Guarded(impl_->path, migration.name, [&] {
+      SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+      const int current = ReadUserVersion(db);  // another process may have migrated meanwhile
+      RefuseNewer(impl_->path, current);
+      if (migration.version <= current) return;
+      db.exec(migration.sql);
+      db.exec("PRAGMA user_version = " + std::to_string(migration.version));
+      transaction.commit();
+      report.to_version = migration.version;
+    });
+  }
+  report.to_version = schema_version();
+  return report;
+}
+
+DatabaseInfo Database::Info() {
+  return Guarded(impl_->path, "cannot read database counts", [&] {
+    SQLite::Database& db = impl_->db;
+    DatabaseInfo info;
+    info.path = impl_->path;
+    info.schema_version = ReadUserVersion(db);
+    info.latest_schema_version = LatestSchemaVersion();
+    info.journal_mode = db.execAndGet("PRAGMA journal_mode").getString();
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(impl_->path, ec);
+    info.file_bytes = ec ? 0 : static_cast<std::int64_t>(bytes);
+    if (info.schema_version == 0) return info;
+    auto count = [&](const char* table) {
+      return db.execAndGet(std::string("SELECT count(*) FROM ") + table).getInt64();
+    };
+    info.sweeps = count("sweeps");
+    info.configurations = count("configurations");
+    info.runs = count("runs");
+    info.checkpoints = count("checkpoints");
+    info.tensors = count("tensors");
+    info.scores = count("scores");
+    info.spectra = count("spectra");
+    info.failures = count("failures");
+    return info;
+  });
+}
+
+WriteTransaction::WriteTransaction(Database& database) : database_(database) {
+  Guarded(database_.path(), "cannot start a write transaction",
+          [&] { database_.impl().db.exec("BEGIN IMMEDIATE"); });
+}
+
+WriteTransaction::~WriteTransaction() {
+  if (open_) database_.impl().db.tryExec("ROLLBACK");
+}
+
+void WriteTransaction::Commit() {
+  Guarded(database_.path(), "cannot commit", [&] { database_.impl().db.exec("COMMIT"); });
+  open_ = false;
+}
+
+}  // namespace rankme::store

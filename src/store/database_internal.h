@@ -1,0 +1,41 @@
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "rankme/core/error.h"
+#include "rankme/store/database.h"
+
+namespace rankme::store {
+
+/// The SQLite connection behind a Database, with its prepared statements cached by SQL text
+/// (ingest runs the same few statements thousands of times).
+struct Database::Impl {
+  Impl(const std::string& file, int flags, int busy_timeout_ms)
+      : path(file), db(file, flags, busy_timeout_ms) {}
+
+  /// The cached statement for `sql`, reset and with its bindings cleared.
+  SQLite::Statement& Prepare(const std::string& sql);
+
+  std::string path;
+  SQLite::Database db;
+  std::map<std::string, std::unique_ptr<SQLite::Statement>> statements;
+};
+
+/// A StoreError "<what>: <sqlite message>" naming the database file.
+StoreError StoreErrorFor(const std::string& path, const char* what, const SQLite::Exception& e);
+
+/// Runs `body`, translating SQLite exceptions into StoreError naming the database file.
+template <typename F>
+auto Guarded(const std::string& path, const char* what, F&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const SQLite::Exception& e) {
+    throw StoreErrorFor(path, what, e);
+  }
+}
+
+}  // namespace rankme::store
