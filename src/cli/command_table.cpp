@@ -2,8 +2,12 @@
 
 namespace rankme::cli {
 
+Command MakeDbCommand();
+
 const std::vector<Command>& CommandTable() {
-  static const std::vector<Command> table = {};
+  static const std::vector<Command> table = {
+      MakeDbCommand(),
+  };
   return table;
 }
 

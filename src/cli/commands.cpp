@@ -6,6 +6,7 @@
 
 #include "cli/command_table.h"
 #include "rankme/core/error.h"
+#include "rankme/metrics/blas_runtime.h"
 
 namespace rankme::cli {
 
@@ -17,10 +18,7 @@ std::map<std::string, std::function<int()>>& Runners() {
 }
 }  // namespace
 
-void PrepareProcess(int argc, char** argv) {
-  (void)argc;
-  (void)argv;
-}
+void PrepareProcess(int argc, char** argv) { metrics::SelectFastBlasKernels(argc, argv); }
 
 void RegisterCommands(CLI::App& app) {
   for (const Command& command : CommandTable()) {

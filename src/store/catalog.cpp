@@ -101,8 +101,8 @@ std::int64_t Catalog::UpsertRun(std::int64_t sweep_id, const RunUpsert& run) {
     clear.bind(1, run_id);
     clear.exec();
     for (const auto& param : run.params) {
-      auto& insert =
-          impl.Prepare("INSERT INTO params (run_id, key, value_json, role) VALUES (?1, ?2, ?3, ?4)");
+      auto& insert = impl.Prepare(
+          "INSERT INTO params (run_id, key, value_json, role) VALUES (?1, ?2, ?3, ?4)");
       insert.bind(1, run_id);
       insert.bind(2, param.key);
       insert.bind(3, param.value_json);
@@ -128,7 +128,8 @@ std::int64_t Catalog::UpsertCheckpoint(std::int64_t run_id, const std::string& n
     BindOptional(upsert, 4, epoch);
     upsert.bind(5, position);
     upsert.exec();
-    auto& select = impl.Prepare("SELECT checkpoint_id FROM checkpoints WHERE run_id = ?1 AND name = ?2");
+    auto& select =
+        impl.Prepare("SELECT checkpoint_id FROM checkpoints WHERE run_id = ?1 AND name = ?2");
     select.bind(1, run_id);
     select.bind(2, name);
     select.executeStep();
@@ -244,7 +245,8 @@ std::int64_t Catalog::MarkMissing(
         "error_message = 'file no longer present', updated_at = ?2 "
         "WHERE status <> 'missing' AND checkpoint_id IN (SELECT checkpoint_id FROM checkpoints "
         "JOIN runs USING (run_id) WHERE runs.sweep_id = ?1) "
-        "AND NOT EXISTS (SELECT 1 FROM seen_sources s WHERE s.checkpoint_id = tensors.checkpoint_id "
+        "AND NOT EXISTS (SELECT 1 FROM seen_sources s WHERE s.checkpoint_id = "
+        "tensors.checkpoint_id "
         "AND s.source = tensors.source)");
     tensors.bind(1, sweep_id);
     tensors.bind(2, NowUtc());
@@ -312,7 +314,8 @@ void Catalog::SaveSpectrum(const SpectrumRow& spectrum) {
     insert.bind(4, spectrum.sample_key);
     insert.bind(5, static_cast<std::int64_t>(spectrum.values.size()));
     // little-endian float64 on every supported machine (x86-64, aarch64)
-    insert.bind(6, spectrum.values.data(), static_cast<int>(spectrum.values.size() * sizeof(double)));
+    insert.bind(6, spectrum.values.data(),
+                static_cast<int>(spectrum.values.size() * sizeof(double)));
     insert.exec();
   });
 }

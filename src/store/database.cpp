@@ -13,9 +13,7 @@ namespace rankme::store {
 
 namespace {
 
-int ReadUserVersion(SQLite::Database& db) {
-  return db.execAndGet("PRAGMA user_version").getInt();
-}
+int ReadUserVersion(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
 
 bool HasTables(SQLite::Database& db) {
   return db.execAndGet("SELECT count(*) FROM sqlite_master").getInt() > 0;
@@ -34,7 +32,8 @@ std::string SqlQuote(const std::string& text) {
 std::string FreeBackupPath(const std::string& path, int version) {
   const std::string base = path + ".v" + std::to_string(version) + ".bak";
   std::string candidate = base;
-  for (int i = 1; std::filesystem::exists(candidate); ++i) candidate = base + "." + std::to_string(i);
+  for (int i = 1; std::filesystem::exists(candidate); ++i)
+    candidate = base + "." + std::to_string(i);
   return candidate;
 }
 
@@ -88,9 +87,8 @@ Database Database::Open(const std::string& path, const DatabaseOptions& options)
   }
   int flags = options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
   if (options.create && !options.read_only) flags |= SQLite::OPEN_CREATE;
-  auto impl = Guarded(path, "cannot open the database", [&] {
-    return std::make_unique<Impl>(path, flags, options.busy_timeout_ms);
-  });
+  auto impl = Guarded(path, "cannot open the database",
+                      [&] { return std::make_unique<Impl>(path, flags, options.busy_timeout_ms); });
   Database database(std::move(impl));
   SQLite::Database& db = database.impl_->db;
   Guarded(path, "not a usable SQLite database", [&] {

@@ -12,8 +12,8 @@ namespace rankme::store {
 
 /// A run as ingest writes it.
 struct RunUpsert {
-  std::string path;         ///< absolute run folder: the run's identity
-  std::string name;         ///< relative to the sweep root
+  std::string path;  ///< absolute run folder: the run's identity
+  std::string name;  ///< relative to the sweep root
   std::string layout;
   std::string config_id;
   std::string config_key;
@@ -31,14 +31,14 @@ struct RunUpsert {
 struct StoredTensor {
   std::int64_t tensor_id = 0;  ///< 0 until stored
   std::int64_t checkpoint_id = 0;
-  std::string source;          ///< JSON list of the files of the group (shards in rank order)
-  std::string tensor;          ///< '' when the source could not be read far enough to name it
+  std::string source;  ///< JSON list of the files of the group (shards in rank order)
+  std::string tensor;  ///< '' when the source could not be read far enough to name it
   std::string files_json;
   std::string stat_key;
   std::optional<std::string> content_hash;
   std::optional<std::int64_t> rows, cols;
   std::optional<std::string> dtype;
-  std::string status = "ok";   ///< ok | failed | not_ready | missing
+  std::string status = "ok";  ///< ok | failed | not_ready | missing
   std::optional<std::string> error_kind, error_message;
   std::int64_t attempts = 0;
 };
@@ -76,8 +76,8 @@ class Catalog {
   /// Inserts or updates the run at run.path (and its configuration and params); returns run_id.
   std::int64_t UpsertRun(std::int64_t sweep_id, const RunUpsert& run);
   std::int64_t UpsertCheckpoint(std::int64_t run_id, const std::string& name,
-                                std::optional<std::int64_t> step,
-                                std::optional<std::int64_t> epoch, std::int64_t position);
+                                std::optional<std::int64_t> step, std::optional<std::int64_t> epoch,
+                                std::int64_t position);
   /// Rows of one source (file group) of one checkpoint.
   std::vector<StoredTensor> TensorsOfSource(std::int64_t checkpoint_id, const std::string& source);
   /// Makes `tensors` the rows of (checkpoint_id, source): updates by tensor name, inserts new

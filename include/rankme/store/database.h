@@ -8,10 +8,10 @@ namespace rankme::store {
 
 /// How to open a database file. Defaults suit every command that writes.
 struct DatabaseOptions {
-  bool create = true;          ///< create the file when it does not exist
-  bool migrate = true;         ///< bring an older schema up to date (backing the file up first)
-  bool read_only = false;      ///< open without write access (no migration possible then)
-  int busy_timeout_ms = 60000; ///< how long to wait for another writer before failing
+  bool create = true;           ///< create the file when it does not exist
+  bool migrate = true;          ///< bring an older schema up to date (backing the file up first)
+  bool read_only = false;       ///< open without write access (no migration possible then)
+  int busy_timeout_ms = 60000;  ///< how long to wait for another writer before failing
 };
 
 /// What Migrate() did.
