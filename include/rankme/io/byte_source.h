@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "rankme/io/file.h"
 
@@ -53,6 +54,21 @@ class SubByteSource final : public ByteSource {
   std::shared_ptr<ByteSource> parent_;
   std::uint64_t offset_;
   std::uint64_t size_;
+  std::string name_;
+};
+
+/// Bytes held in memory (tests, a header already read, a small decompressed member).
+class MemoryByteSource final : public ByteSource {
+ public:
+  MemoryByteSource(std::string bytes, std::string name)
+      : bytes_(std::move(bytes)), name_(std::move(name)) {}
+  std::uint64_t size() const override { return bytes_.size(); }
+  /// Throws FormatError naming name() when the range lies past size().
+  void ReadAt(std::uint64_t offset, std::size_t length, void* dst) override;
+  const std::string& name() const override { return name_; }
+
+ private:
+  std::string bytes_;
   std::string name_;
 };
 
