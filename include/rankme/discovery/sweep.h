@@ -1,0 +1,81 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rankme/discovery/config.h"
+
+namespace rankme::discovery {
+
+/// What DiscoverSweep looks for.
+struct DiscoveryOptions {
+  /// Patterns of the keys that hold a run's seed (see MatchesKeyPattern); default
+  /// DefaultSeedKeys(): `seed`, `random_seed`, `*.seed`, `*.random_seed`.
+  std::vector<std::string> seed_keys;
+  /// Patterns of bookkeeping keys left out of the configuration; default DefaultIgnoredKeys().
+  std::vector<std::string> ignored_keys;
+  /// A layout file (JSON or YAML); when set, only its layouts are used instead of the built-in
+  /// ones.
+  std::optional<std::string> layout_file;
+
+  DiscoveryOptions();
+};
+
+/// One tensor of a checkpoint: one file, or several per-rank shards whose rows are concatenated.
+struct DiscoveredTensorFile {
+  /// The tensor name ("embeddings", from the file stem); "" = every tensor inside the file
+  /// (a `.safetensors`/`.pt`/`.npz` holding several named tensors, resolved by the reader).
+  std::string tensor;
+  /// Absolute paths; shards in rank order (rank 2 before rank 10).
+  std::vector<std::string> paths;
+};
+
+/// One checkpoint of a run: a folder (`checkpoints/epoch_001/` with one file per tensor) or a
+/// file (`epoch=2-step=93.safetensors`), or files sharing a step in one folder
+/// (`embeddings_step_100.npy` + `representations_step_100.npy`).
+struct DiscoveredCheckpoint {
+  /// Path relative to the run folder naming the checkpoint: the folder, or the file path without
+  /// extension, tensor and shard parts ("embeddings/epoch=2-step=93"). Files without any step or
+  /// epoch form one checkpoint per folder, named after the file stem when the folder holds one
+  /// such file, else after the folder ("final" for the run folder itself).
+  std::string name;
+  std::optional<std::int64_t> step;         ///< as written in the name
+  std::optional<std::int64_t> epoch;        ///< as written in the name (Lightning counts from 0)
+  std::vector<DiscoveredTensorFile> files;  ///< sorted by tensor name
+};
+
+/// One training run.
+struct DiscoveredRun {
+  std::string dir;           ///< absolute
+  std::string relative_dir;  ///< relative to the sweep root; "" when the root is the run
+  std::string layout;        ///< "hydra" | "lightning" | "wandb" | "solo-learn" | "plain" | custom
+  std::string config_file;   ///< absolute path of the config read; "" when none
+  ParamMap params;           ///< every flattened config entry
+  std::optional<std::string> seed;     ///< ParamText of the seed; nullopt when no seed key
+  std::string config_key;              ///< ConfigKey of params minus seed and bookkeeping keys
+  std::string config_id;               ///< ConfigId(config_key)
+  std::vector<std::string> overrides;  ///< Hydra overrides ("optim.lr=0.001"): the swept keys
+  /// Ordered by step when known, then by epoch, then by name (natural order); checkpoints
+  /// without a step come after those with one, those with neither last. "last" = back().
+  std::vector<DiscoveredCheckpoint> checkpoints;
+  std::vector<std::string> warnings;  ///< malformed config, missing shards, ...
+};
+
+/// Everything found under a sweep folder.
+struct Sweep {
+  std::string root;                   ///< absolute, canonical
+  std::vector<DiscoveredRun> runs;    ///< natural order of relative_dir
+  std::vector<std::string> warnings;  ///< unreadable folders, embedding files outside any run
+};
+
+/// Walks `root` (following symlinks, each folder once by canonical path: `wandb/latest-run` does
+/// not count a run twice), detects runs with the built-in layouts or options.layout_file, reads
+/// their configs and lists their checkpoints. Never opens an embedding file. A malformed config
+/// is a warning on its run (kept with what is known); an unreadable or missing root throws
+/// IoError; a bad layout file throws ConfigError.
+Sweep DiscoverSweep(const std::string& root, const DiscoveryOptions& options = {});
+
+}  // namespace rankme::discovery
