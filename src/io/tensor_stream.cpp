@@ -174,6 +174,10 @@ class TensorRowStream final : public RowStream {
   void ReadColumnRuns(std::int64_t first, std::int64_t count, Out* dst) {
     const std::size_t size = plan_.item_size;
     const std::size_t half = window_bytes_ / 2 / size;  // elements per half, >= 1
+    if (static_cast<std::uint64_t>(count * plan_.cols) <= half) {
+      return ReadCachedRows(first, count, half, dst);
+    }
+    cached_rows_ = 0;  // the tiles below overwrite the cache
     const auto tile_rows = static_cast<std::int64_t>(std::min<std::uint64_t>(count, half));
     const auto tile_cols = static_cast<std::int64_t>(std::min<std::uint64_t>(
         plan_.cols, std::max<std::uint64_t>(1, half / static_cast<std::uint64_t>(tile_rows))));
@@ -193,6 +197,30 @@ class TensorRowStream final : public RowStream {
         }
       }
     }
+  }
+
+  // Small blocks of column-major data: a column run per row would be tiny reads, so whole
+  // rows are read ahead into the second half of the window (as many as fit) and kept there,
+  // row-major, for the next requests.
+  template <typename Out>
+  void ReadCachedRows(std::int64_t first, std::int64_t count, std::size_t half, Out* dst) {
+    const std::size_t size = plan_.item_size;
+    const auto ahead = static_cast<std::int64_t>(half / static_cast<std::uint64_t>(plan_.cols));
+    const std::size_t tile_bytes = static_cast<std::size_t>(ahead * plan_.cols) * size;
+    std::byte* tile = Window(2 * tile_bytes);  // same size every time: the cache stays put
+    std::byte* cache = tile + tile_bytes;
+    if (cached_rows_ == 0 || first < cached_first_ ||
+        first + count > cached_first_ + cached_rows_) {
+      const std::int64_t m = std::min(ahead, plan_.rows - first);
+      columns_.Reset();
+      ReadColumnTile(first, m, plan_.cols, tile);
+      Transpose(tile, static_cast<std::size_t>(m), static_cast<std::size_t>(plan_.cols), size,
+                cache);
+      cached_first_ = first;
+      cached_rows_ = m;
+    }
+    ConvertTo(cache + static_cast<std::size_t>((first - cached_first_) * plan_.cols) * size, plan_,
+              static_cast<std::size_t>(count * plan_.cols), dst);
   }
 
   // Reads rows [r0, r0 + m) of the next k columns of columns_ into `tile`, column-major.
@@ -315,8 +343,10 @@ class TensorRowStream final : public RowStream {
   std::size_t window_bytes_;
   std::vector<std::byte> window_;
   std::byte staging_[kStagingBytes];
-  ColumnCursor outer_;    ///< all column dims but the innermost (gather)
-  ColumnCursor columns_;  ///< every column dim (column runs)
+  std::int64_t cached_first_ = 0;  ///< rows [cached_first_, + cached_rows_) are in the cache
+  std::int64_t cached_rows_ = 0;   ///< 0: nothing cached
+  ColumnCursor outer_;             ///< all column dims but the innermost (gather)
+  ColumnCursor columns_;           ///< every column dim (column runs)
 };
 
 }  // namespace

@@ -1,6 +1,8 @@
 // Every numpy-written fixture of tests/data/npy read through OpenNpy and compared with the
 // checksums numpy computed (scripts/make_npy_fixtures.py), for several block sizes and windows.
 
+#include "rankme/io/npy_reader.h"
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
@@ -10,7 +12,6 @@
 
 #include "rankme/core/error.h"
 #include "rankme/io/byte_source.h"
-#include "rankme/io/npy_reader.h"
 
 namespace {
 
