@@ -1,0 +1,125 @@
+#include "rankme/io/npz_reader.h"
+
+#include <sys/resource.h>
+
+#include <catch2/catch.hpp>
+
+#include "io/tensor_listing_checks.h"
+#include "rankme/core/error.h"
+#include "rankme/io/file.h"
+#include "rankme/io/tensor_listing.h"
+#include "rankme/io/zip_archive.h"
+
+namespace rankme::io {
+namespace {
+
+using testing::FormatFixture;
+
+std::int64_t PeakRssKiB() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+TEST_CASE("Npz fixtures (stored and deflated) match numpy's checksums", "[formats]") {
+  const auto manifest = testing::FormatsManifest();
+  for (const char* file : {"npz_stored.npz", "npz_compressed.npz"}) {
+    for (const auto& [name, expected] : manifest[file].items()) {
+      INFO(file << "#" << name);
+      auto stream = testing::OpenSpec(FormatFixture(file) + "#" + name, {});
+      testing::CheckStreamAgainst(*stream, expected);
+    }
+  }
+}
+
+TEST_CASE("Npz stored members are windows of the archive, deflated ones inflate", "[formats]") {
+  auto source = std::make_shared<FileByteSource>(File(FormatFixture("npz_stored.npz")));
+  auto archive = ZipArchive::Open(source);
+  REQUIRE(archive->members().size() == 2);
+  for (const ZipMember& member : archive->members()) {
+    CHECK(member.stored);
+    CHECK(dynamic_cast<SubByteSource*>(archive->OpenMember(member).get()) != nullptr);
+  }
+  auto compressed =
+      ZipArchive::Open(std::make_shared<FileByteSource>(File(FormatFixture("npz_compressed.npz"))));
+  const ZipMember* member = compressed->Find("embeddings.npy");
+  REQUIRE(member != nullptr);
+  CHECK_FALSE(member->stored);
+  auto bytes = compressed->OpenMember(*member);
+  CHECK(dynamic_cast<SubByteSource*>(bytes.get()) == nullptr);
+  // Backward reads restart inflation and return the same bytes.
+  std::string tail(64, '\0'), head(64, '\0'), again(64, '\0');
+  bytes->ReadAt(bytes->size() - 64, 64, tail.data());
+  bytes->ReadAt(0, 64, head.data());
+  bytes->ReadAt(bytes->size() - 64, 64, again.data());
+  CHECK(head.substr(0, 6) == "\x93NUMPY");
+  CHECK(tail == again);
+  CHECK_THROWS_AS(bytes->ReadAt(bytes->size() - 1, 2, head.data()), FormatError);
+}
+
+TEST_CASE("Npz listing names members without .npy and reads only headers", "[formats]") {
+  const auto entries = ListTensors(FormatFixture("npz_compressed.npz"));
+  REQUIRE(entries.size() == 4);
+  CHECK(entries[0].name == "embeddings");
+  CHECK(entries[0].shape == std::vector<std::int64_t>{64, 16});
+  CHECK(entries[0].bytes == 64 * 16 * 4);
+  CHECK(ChooseDefaultTensor(entries) == "embeddings");
+  CHECK(FileMetadata(FormatFixture("npz_compressed.npz")).empty());
+  CHECK_THROWS_AS(testing::OpenSpec(FormatFixture("npz_compressed.npz#nope"), {}), UsageError);
+}
+
+TEST_CASE("Npz of 32 MiB of zeros streams through a bounded window", "[formats]") {
+  const std::int64_t before = PeakRssKiB();
+  StreamOptions options;
+  options.window_bytes = std::size_t{1} << 20;
+  auto stream = testing::OpenSpec(FormatFixture("npz_zeros_32mib.npz"), options);
+  const MatrixInfo& info = stream->info();
+  REQUIRE(info.rows == (1 << 19));
+  REQUIRE(info.cols == 16);
+  std::vector<float> block(4096 * 16);
+  double sum = 0;
+  for (std::int64_t first = 0; first < info.rows; first += 4096) {
+    stream->ReadRows(first, 4096, block.data());
+    for (float v : block) sum += std::abs(v);
+  }
+  CHECK(sum == 0.0);
+  // The member inflates to 32 MiB; holding it would raise the peak by that much.
+  CHECK(PeakRssKiB() - before < 16 * 1024);
+}
+
+TEST_CASE("Npz zip bomb (declared size beyond deflate's ratio) is refused", "[formats]") {
+  const std::string path = FormatFixture("hostile_zip_bomb.npz");
+  CHECK_THROWS_WITH(ListTensors(path), Catch::Contains("more than deflate can produce"));
+  try {
+    testing::OpenSpec(path, {});
+    FAIL("no error");
+  } catch (const FormatError& e) {
+    CHECK(e.path() == path);
+  }
+}
+
+TEST_CASE("Npz member with a wrong CRC fails when its last byte is read", "[formats]") {
+  const std::string path = FormatFixture("hostile_bad_crc.npz");
+  auto stream = testing::OpenSpec(path, {});
+  std::vector<double> rows(static_cast<std::size_t>(stream->info().rows * stream->info().cols));
+  try {
+    stream->ReadRows(0, stream->info().rows, rows.data());
+    FAIL("no error");
+  } catch (const FormatError& e) {
+    CHECK(e.path().find(path) == 0);
+    CHECK_THAT(e.message(), Catch::Contains("CRC"));
+  }
+}
+
+TEST_CASE("Npz that is not a zip archive is a FormatError naming it", "[formats]") {
+  const std::string path = FormatFixture("hostile_not_a_zip.npz");
+  try {
+    ListTensors(path);
+    FAIL("no error");
+  } catch (const FormatError& e) {
+    CHECK(e.path() == path);
+  }
+}
+
+}  // namespace
+}  // namespace rankme::io

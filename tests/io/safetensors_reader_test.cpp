@@ -1,0 +1,150 @@
+#include "rankme/io/safetensors_reader.h"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "io/tensor_listing_checks.h"
+#include "rankme/core/error.h"
+#include "rankme/io/file.h"
+#include "rankme/io/tensor_listing.h"
+
+namespace rankme::io {
+namespace {
+
+using testing::FormatFixture;
+
+std::string WithLength(std::uint64_t length, const std::string& rest) {
+  std::string bytes(8, '\0');
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>((length >> (8 * i)) & 0xff);
+  return bytes + rest;
+}
+
+TEST_CASE("Safetensors fixtures match numpy's checksums", "[formats]") {
+  const auto manifest = testing::FormatsManifest();
+  const std::string file = "safetensors_mixed.safetensors";
+  StreamOptions options;
+  options.flatten = true;
+  for (const auto& [name, expected] : manifest[file].items()) {
+    INFO(name);
+    auto stream = testing::OpenSpec(FormatFixture(file) + "#" + name, options);
+    CHECK(stream->info().source == FormatFixture(file) + "#" + name);
+    testing::CheckStreamAgainst(*stream, expected);
+  }
+}
+
+TEST_CASE("Safetensors listing keeps header order, sizes and metadata", "[formats]") {
+  const auto entries = ListTensors(FormatFixture("safetensors_mixed.safetensors"));
+  REQUIRE(entries.size() == 6);
+  CHECK(entries[0].name == "embeddings");
+  CHECK(entries[0].dtype == DType::kFloat16);
+  CHECK(entries[0].bytes == 24 * 8 * 2);
+  CHECK(entries[1].dtype == DType::kBFloat16);
+  CHECK(entries[3].shape == std::vector<std::int64_t>{20, 3, 4});
+  const auto metadata = FileMetadata(FormatFixture("safetensors_mixed.safetensors"));
+  CHECK(metadata == std::map<std::string, std::string>{{"epoch", "4"}, {"format", "pt"}});
+  // No #NAME: "embeddings" is preferred.
+  CHECK(ChooseDefaultTensor(entries) == "embeddings");
+  CHECK(testing::OpenSpec(FormatFixture("safetensors_mixed.safetensors"), {})->info().cols == 8);
+}
+
+TEST_CASE("Safetensors rank-3 tensor is refused unless flattened", "[formats]") {
+  CHECK_THROWS_AS(testing::OpenSpec(FormatFixture("safetensors_mixed.safetensors#views"), {}),
+                  DataError);
+}
+
+TEST_CASE("Safetensors hostile files are refused naming the file", "[formats]") {
+  for (const char* name :
+       {"hostile_header_2p63.safetensors", "hostile_shape_overflow.safetensors",
+        "hostile_offsets_past_end.safetensors", "hostile_offsets_reversed.safetensors",
+        "hostile_bad_json.safetensors"}) {
+    INFO(name);
+    const std::string path = FormatFixture(name);
+    try {
+      ListTensors(path);
+      FAIL("no error");
+    } catch (const FormatError& e) {
+      CHECK(e.path() == path);
+    }
+    CHECK_THROWS_AS(testing::OpenSpec(path, {}), FormatError);
+  }
+}
+
+TEST_CASE("Safetensors header length 2^63 is refused before allocating", "[formats]") {
+  MemoryByteSource source(WithLength(std::uint64_t{1} << 63, "{}"), "mem.safetensors");
+  CHECK_THROWS_WITH(ReadSafetensorsHeader(source), Catch::Contains("exceeds the file size") &&
+                                                       Catch::Contains("9223372036854775808"));
+}
+
+TEST_CASE("Safetensors header parser validates each entry", "[formats]") {
+  const std::string ok = R"({"a":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]}})";
+  const SafetensorsHeader header = ParseSafetensorsHeader(ok, 24, "x");
+  REQUIRE(header.tensors.size() == 1);
+  CHECK(header.tensors[0].shape == std::vector<std::int64_t>{2, 3});
+  CHECK_THROWS_AS(ParseSafetensorsHeader(ok, 23, "x"), FormatError);  // end past data
+  const std::vector<std::string> bad = {
+      R"([1,2])",
+      R"({"a":{"dtype":"F8","shape":[1],"data_offsets":[0,1]}})",
+      R"({"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,0]}})",
+      R"({"a":{"dtype":"F32","shape":[2,3],"data_offsets":[0,20]}})",
+      R"({"a":{"dtype":"F32","shape":[2,3],"data_offsets":[24,0]}})",
+      R"({"a":{"dtype":"F32","shape":[2,3],"data_offsets":[0]}})",
+      R"({"a":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}})",
+      R"({"a":{"dtype":"F64","shape":[2305843009213693952],"data_offsets":[0,0]}})",
+      R"({"a":{"dtype":"F32","shape":[1.5],"data_offsets":[0,4]}})",
+      R"({"__metadata__":[1]})",
+      R"({"a":)",
+  };
+  for (const std::string& json : bad) {
+    INFO(json);
+    CHECK_THROWS_AS(ParseSafetensorsHeader(json, 1 << 20, "x"), FormatError);
+  }
+}
+
+// The real sweep's Lightning dumps, checked against a hand-written numpy parser.
+TEST_CASE("Safetensors files of the real sweep match an independent numpy parse", "[formats]") {
+  const std::string root = std::string(RANKME_TEST_DATA_DIR) + "/real_sweep_small/lightning_logs";
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    if (entry.path().extension() == ".safetensors") files.push_back(entry.path().string());
+  }
+  REQUIRE(files.size() == 6);
+  std::string list;
+  for (const auto& f : files) list += "'" + f + "',";
+  const auto expected = testing::PythonJson(R"(
+import json, struct, numpy as np
+out = {}
+for path in [)" + list + R"(]:
+    raw = open(path, 'rb').read()
+    n = struct.unpack('<Q', raw[:8])[0]
+    header = json.loads(raw[8:8 + n])
+    for name, e in header.items():
+        if name == '__metadata__': continue
+        b, end = e['data_offsets']
+        a = np.frombuffer(raw[8 + n + b:8 + n + end], dtype={'F16': '<f2', 'F32': '<f4'}[e['dtype']])
+        a = a.reshape(e['shape']).astype(np.float64)
+        out[path + '#' + name] = [list(e['shape']), float(a.sum()), float((a * a).sum()), float(a[-1, -1])]
+print(json.dumps(out))
+)");
+  REQUIRE(expected.size() == 12);
+  for (const auto& [spec, values] : expected.items()) {
+    INFO(spec);
+    auto stream = testing::OpenSpec(spec, {});
+    const MatrixInfo& info = stream->info();
+    CHECK(info.rows == 512);
+    CHECK(info.cols == 64);
+    CHECK(info.dtype == DType::kFloat16);
+    std::vector<double> all(512 * 64);
+    stream->ReadRows(0, 512, all.data());
+    double sum = 0, sum_sq = 0;
+    for (double v : all) {
+      sum += v;
+      sum_sq += v * v;
+    }
+    CHECK(sum == Approx(values[1].get<double>()).margin(1e-9 * (1 + sum_sq)));
+    CHECK(sum_sq == Approx(values[2].get<double>()).epsilon(1e-12));
+    CHECK(all.back() == values[3].get<double>());
+  }
+}
+
+}  // namespace
+}  // namespace rankme::io
