@@ -2,9 +2,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <regex>
 
 #include "discovery/config_internal.h"
@@ -16,12 +18,36 @@ namespace internal {
 
 std::string FormatNumber(double value) {
   if (value == 0) return "0";  // also -0
-  if (std::trunc(value) == value && std::fabs(value) < 1e15) {
+  if (std::trunc(value) == value && std::fabs(value) < 1e16) {
     return std::to_string(static_cast<std::int64_t>(value));
   }
+  // Shortest round-trip digits, laid out as Python's repr does: fixed notation when the decimal
+  // point falls within -4 < point <= 16, else d.ddde-XX with at least two exponent digits.
   char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, std::fabs(value),
+                                    std::chars_format::scientific);
+  const std::string text(buffer, result.ptr);
+  const std::size_t e = text.find('e');
+  std::string digits = text.substr(0, e);
+  digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
+  const int point = std::stoi(text.substr(e + 1)) + 1;
+  std::string out;
+  if (value < 0) out.push_back('-');
+  if (point > -4 && point <= 16) {
+    if (point <= 0) {
+      out.append("0.").append(static_cast<std::size_t>(-point), '0').append(digits);
+    } else {
+      out.append(digits, 0, static_cast<std::size_t>(point))
+          .append(".")
+          .append(digits, static_cast<std::size_t>(point));
+    }
+    return out;
+  }
+  out.push_back(digits[0]);
+  if (digits.size() > 1) out.append(".").append(digits, 1);
+  char exponent[16];
+  std::snprintf(exponent, sizeof exponent, "e%+03d", point - 1);
+  return out.append(exponent);
 }
 
 std::string QuoteJson(const std::string& text) {

@@ -9,8 +9,8 @@
 
 namespace rankme::discovery::internal {
 
-/// Canonical text of a double (see ParamValue): integral values below 1e15 as integers, others
-/// as the shortest round-trip text. Requires a finite value.
+/// Canonical text of a double (see ParamValue): integral values below 1e16 as integers, others
+/// as Python's repr prints them. Requires a finite value.
 std::string FormatNumber(double value);
 
 /// Compact JSON with canonical numbers and sorted object keys.

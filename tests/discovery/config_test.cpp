@@ -199,3 +199,29 @@ TEST_CASE("ConfigId is the first 12 hex digits of XXH3-64 of the key", "[discove
   CHECK(ConfigId(key) == std::string(expected, 12));
   CHECK(ConfigId(key) != ConfigId(R"({"lr":0.002,"method":"simclr"})"));
 }
+
+TEST_CASE("Float values print as Python's repr prints them", "[discovery]") {
+  // Python gives the expected text; integral floats below 1e16 are integers in rankme.
+  const std::string values =
+      "0.0001 1e-05 0.1 -0.3 123.456 1e16 1.5e300 2.5e-07 1234567.125 1e-4 0.00012 "
+      "123456789012345.6 1.7976931348623157e308 5e-324 -2.5e-10 33.333333333333336";
+  std::string expected;
+  REQUIRE(rankme::testing::RunCommand(
+              "/usr/bin/python3 -c \"import sys; print(' '.join(repr(float(v)) for v in "
+              "sys.argv[1:]))\" " +
+                  values,
+              &expected) == 0);
+  std::string yaml;
+  std::istringstream words(values);
+  std::string word;
+  for (int i = 0; words >> word; ++i) {
+    yaml.append("v").append(std::to_string(100 + i)).append(": ").append(word).append("\n");
+  }
+  std::string actual;
+  for (const auto& [key, value] : FlattenYaml(yaml)) {
+    if (!actual.empty()) actual.push_back(' ');
+    actual.append(value.json);
+  }
+  actual.push_back('\n');
+  CHECK(actual == expected);
+}

@@ -10,9 +10,10 @@ namespace rankme::discovery {
 
 /// One configuration value, typed, as canonical JSON text so that equal values compare equal
 /// whatever their spelling in the file:
-/// - numbers: integers (and floats with an integral value below 1e15) print as integers
-///   ("25.0" -> "25"), other floats as the shortest text that parses back to the same double
-///   ("1e-3", "0.001", "1.0e-03" -> "0.001"); integers beyond int64 are read as doubles;
+/// - numbers: integers (and floats with an integral value below 1e16) print as integers
+///   ("25.0" -> "25"), other floats as Python's repr prints them: the shortest digits that parse
+///   back to the same double ("1e-3", "0.001", "1.0e-03" -> "0.001"; "1e-5" -> "1e-05");
+///   integers beyond int64 are read as doubles;
 /// - strings JSON-quoted ("\"simclr\""); YAML `.inf`/`.nan` are kept as strings (JSON has no
 ///   such numbers);
 /// - lists as one compact JSON array of canonical items, maps inside them with sorted keys;
