@@ -1,0 +1,71 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "rankme/core/row_stream.h"
+
+namespace rankme::metrics {
+
+/// Bumped whenever a change to the engine can change a printed RankMe; stored with every score.
+constexpr int kRankmeAlgorithmVersion = 1;
+
+/// How RankMe is computed. Defaults follow Garrido et al. 2023.
+struct RankmeOptions {
+  /// Added to each L1-normalised singular value before the entropy (after normalisation).
+  double eps = 1e-7;
+  /// Rows scored at most; larger matrices are subsampled with SubsampleRows. 0 = every row.
+  std::int64_t max_samples = 25600;
+  /// Seed of the row subsample (see SubsampleRows).
+  std::uint64_t seed = 0;
+
+  enum class Method {
+    kAuto,   ///< Gram fast path when its certificate holds, else the exact path
+    kGram,   ///< Gram fast path only, even when uncertified (its error_bound says how far off)
+    kExact,  ///< exact path only (streaming Householder QR, then the SVD of R)
+  };
+  Method method = Method::kAuto;
+
+  /// Bound on the working window: rows read per step (plus their float32/float64 copies) take
+  /// at most about this many bytes. The Gram (D x D float64) and R come on top.
+  std::size_t block_bytes = std::size_t{32} << 20;
+};
+
+/// Result of one RankMe computation.
+struct RankmeResult {
+  enum class Status {
+    kOk,          ///< `value` holds RankMe
+    kDegenerate,  ///< every scored value is zero: RankMe is undefined, `value` is NaN
+  };
+  Status status = Status::kOk;
+  double value = 0.0;           ///< RankMe, or NaN when degenerate
+  std::string method_used;      ///< "gram" or "qr": the path whose spectrum produced `value`
+  std::int64_t rows_total = 0;  ///< N of the matrix
+  std::int64_t rows_used = 0;   ///< rows scored (after subsampling)
+  std::int64_t cols = 0;        ///< D
+  /// Singular values of the scored rows, descending, exactly min(rows_used, cols) of them.
+  std::vector<double> singular_values;
+  /// Estimated relative error of `value` against a float64 SVD of the same values. For the exact
+  /// path a fixed small figure (about 1e-13); for the Gram path the certificate's estimate.
+  double error_bound = 0.0;
+  std::vector<std::string> warnings;  ///< e.g. "D = 1: ..."; never fatal
+};
+
+/// Computes RankMe of the rows × cols matrix behind `stream` (rows are samples).
+///
+/// Reads every row once to check for NaN/Inf (also rows not selected by subsampling), scoring
+/// the rows of SubsampleRows(seed, rows, max_samples) when rows > max_samples > 0. float16,
+/// bfloat16 and float32 sources take the float32 Gram path, float64 (and integer) sources the
+/// float64 one. With Method::kAuto the stream may be read a second time (exact path).
+/// Throws DataError (path = stream.info().source) for fewer than two rows, zero columns or a
+/// NaN/Inf (naming its 0-based row and column in the file); errors of the stream propagate.
+RankmeResult ComputeRankme(RowStream& stream, const RankmeOptions& options = {});
+
+/// RankMe of a spectrum: exp(-sum_k p_k log p_k), p_k = sigma_k / sum(sigma) + eps, over every
+/// given value (pass exactly min(N, D) of them). NaN when the sum is zero.
+double RankmeFromSingularValues(std::span<const double> sigma, double eps);
+
+}  // namespace rankme::metrics

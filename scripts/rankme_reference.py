@@ -1,0 +1,137 @@
+#!/usr/bin/python3
+"""Reference RankMe values for the engine's tests, computed with numpy's float64 SVD.
+
+Usage: rankme_reference.py CASES.json OUTDIR
+
+CASES.json is a list of cases; each case is an object with
+  name      output file stem
+  rows, cols
+  spectrum  "gaussian" (i.i.d. N(0,1) entries) or a singular-value profile over min(rows, cols):
+            "flat", "power:A" (sigma_k = k^-A), "rank:R" (R ones, then zeros),
+            "tiny:T" (1, then T repeated), "exp:R" (sigma_k = R^-(k-1)/(K-1), ratio R overall),
+            "zeros" (all-zero matrix)
+  dtype     "float16" | "bfloat16" | "float32" | "float64": values are rounded to it
+  scale     multiplies the matrix before rounding (default 1)
+  seed      numpy seed (default 0)
+  eps       RankMe eps (default 1e-7)
+  max_samples, sample_seed   subsample as rankme::metrics::SubsampleRows does (0 = all rows)
+  nan_at    [row, col]: that value becomes NaN after rounding
+
+For each case it writes OUTDIR/<name>.bin (the rounded matrix, row-major little-endian float64)
+and OUTDIR/<name>.json: rows, cols, dtype, rankme (null when undefined), sigma (float64 SVD of
+the scored rows, descending) and selected (the subsampled row indices, or null).
+"""
+import json
+import sys
+
+import numpy as np
+
+MASK64 = (1 << 64) - 1
+
+
+def splitmix64(seed):
+    state = seed & MASK64
+    while True:
+        state = (state + 0x9E3779B97F4A7C15) & MASK64
+        z = state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+        yield z ^ (z >> 31)
+
+
+def subsample_rows(seed, n_total, n_keep):
+    """Partial Fisher-Yates over a virtual array, driven by SplitMix64 (see subsample.h)."""
+    if n_keep >= n_total:
+        return list(range(n_total))
+    rng = splitmix64(seed)
+    moved = {}
+    kept = []
+    for i in range(n_keep):
+        j = i + next(rng) % (n_total - i)
+        a_i = moved.get(i, i)
+        a_j = moved.get(j, j)
+        moved[j] = a_i
+        kept.append(a_j)
+    return sorted(kept)
+
+
+def profile(spec, k):
+    kind, _, arg = spec.partition(":")
+    idx = np.arange(1, k + 1, dtype=np.float64)
+    if kind == "flat":
+        return np.ones(k)
+    if kind == "power":
+        return idx ** -float(arg)
+    if kind == "rank":
+        r = int(arg)
+        return np.r_[np.ones(min(r, k)), np.zeros(max(k - r, 0))]
+    if kind == "tiny":
+        return np.r_[1.0, np.full(k - 1, float(arg))]
+    if kind == "exp":
+        return float(arg) ** (-(idx - 1) / max(k - 1, 1))
+    if kind == "zeros":
+        return np.zeros(k)
+    raise ValueError(f"unknown spectrum {spec}")
+
+
+def round_to(z, dtype):
+    if dtype == "float64":
+        return z.astype(np.float64)
+    if dtype == "float32":
+        return z.astype(np.float32).astype(np.float64)
+    if dtype == "float16":
+        return z.astype(np.float16).astype(np.float64)
+    if dtype == "bfloat16":  # round to nearest even on the upper 16 bits of float32
+        bits = z.astype(np.float32).view(np.uint32).astype(np.uint64)
+        bits = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000
+        return bits.astype(np.uint32).view(np.float32).astype(np.float64)
+    raise ValueError(f"unknown dtype {dtype}")
+
+
+def make_matrix(case):
+    n, d = case["rows"], case["cols"]
+    rng = np.random.default_rng(case.get("seed", 0))
+    if case["spectrum"] == "gaussian":
+        z = rng.standard_normal((n, d))
+    else:
+        k = min(n, d)
+        sigma = profile(case["spectrum"], k)
+        u, _ = np.linalg.qr(rng.standard_normal((n, k)))
+        v, _ = np.linalg.qr(rng.standard_normal((d, k)))
+        z = (u * sigma) @ v.T
+    return round_to(z * case.get("scale", 1.0), case["dtype"])
+
+
+def rankme(sigma, eps):
+    total = sigma.sum()
+    if total == 0:
+        return None
+    p = sigma / total + eps
+    return float(np.exp(-np.sum(p * np.log(p))))
+
+
+def main():
+    cases = json.load(open(sys.argv[1]))
+    out = sys.argv[2]
+    for case in cases:
+        z = make_matrix(case)
+        n = case["rows"]
+        keep = case.get("max_samples", 0)
+        selected = None
+        if keep > 0 and n > keep:
+            selected = subsample_rows(case.get("sample_seed", 0), n, keep)
+        used = z if selected is None else z[selected]
+        sigma = np.linalg.svd(used, compute_uv=False)
+        value = rankme(sigma, case.get("eps", 1e-7))
+        if "nan_at" in case:
+            r, c = case["nan_at"]
+            z[r, c] = np.nan
+            value = None
+        z.astype("<f8").tofile(f"{out}/{case['name']}.bin")
+        with open(f"{out}/{case['name']}.json", "w") as f:
+            json.dump({"rows": n, "cols": case["cols"], "dtype": case["dtype"], "rankme": value,
+                       "sigma": sigma.tolist(), "selected": selected}, f)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+// Certificate of the Gram fast path: an estimate of |H_gram − H_exact| (H = log RankMe, so this
+// is the relative error of RankMe to first order).
+//
+// Let Ĝ = G + E be the computed Gram (exact diagonal, so E is off-diagonal rounding noise plus
+// the float64 accumulation), and F̂ the probe estimate of ||E||_F (4 random ±1 probes; an
+// estimate, not a bound). The eigensolver adds a backward error of about c·2^-53·λ_max.
+// Band half-width δ = 2 F̂ + 4 sqrt(K) 2^-53 λ_max. Since ||E||_2 <= ||E||_F, Weyl's theorem puts
+// every exact eigenvalue within δ of its computed one *if* F̂ does not underestimate by more than
+// a factor 2 — the one non-rigorous step of this part.
+// - Eigenvalues with λ̂ < 4δ are "in the noise": the exact sigma may be anywhere in
+//   [sqrt(max(λ̂ − δ, 0)), sqrt(λ̂ + δ)]. Their effect is bounded rigorously (given δ) by
+//   BoundEntropyChange. Exact zeros (rank deficiency, collapse) land here and, because eps makes
+//   each small sigma count, their bound is large: those matrices go to the exact path.
+// - Eigenvalues clear of the band move to first order by v_kᵀ E v_k, which for rounding noise
+//   with entry rms s = F̂/K has standard deviation <= sqrt(2) s, nearly independent across k.
+//   H moves by sum_k (dH/dsigma_k) Δλ_k / (2 sigma_k); the estimate is 6 standard deviations of
+//   that sum, plus a second-order term sum_k |dH/dsigma_k| δ² / (2 sigma_k λ_k) taken with worst
+//   signs. This part is a statistical estimate: it assumes unstructured rounding errors and
+//   eigenvectors that are not concentrated on a few coordinates.
+// Measured against float64 SVDs (tests/metrics), the estimate exceeds the actual error by
+// orders of magnitude on every tested spectrum.
+#include <cmath>
+
+#include "metrics/metrics_internal.h"
+
+namespace rankme::metrics::internal {
+
+GramCertificate CertifyGramSpectrum(const GramSpectrum& spectrum, double eps) {
+  constexpr double kUnit64 = 0x1p-53;
+  const std::vector<double>& lambda = spectrum.eigenvalues;
+  const std::size_t k_count = lambda.size();
+  GramCertificate out;
+  out.singular_values.resize(k_count);
+  std::vector<double> sigma(k_count);
+  for (std::size_t j = 0; j < k_count; ++j) {
+    sigma[j] = std::sqrt(std::max(lambda[j], 0.0));
+    out.singular_values[j] = std::ldexp(sigma[j], spectrum.scale_exponent);
+  }
+  const double lambda_max = k_count > 0 ? std::max(lambda[0], 0.0) : 0.0;
+  const double solver = 4.0 * std::sqrt(static_cast<double>(k_count)) * kUnit64 * lambda_max;
+  const double band = 2.0 * spectrum.noise_frobenius + solver;
+
+  std::vector<double> halfwidth(k_count, 0.0);
+  std::vector<bool> clear(k_count, false);
+  for (std::size_t j = 0; j < k_count; ++j) {
+    if (lambda[j] >= 4.0 * band && lambda[j] > 0.0) {
+      clear[j] = true;
+    } else {
+      const double hi = std::sqrt(std::max(lambda[j], 0.0) + band);
+      const double lo = std::sqrt(std::max(lambda[j] - band, 0.0));
+      halfwidth[j] = std::max(hi - sigma[j], sigma[j] - lo);
+    }
+  }
+  const double noise_part = BoundEntropyChange(sigma, halfwidth, eps);
+
+  double sum = 0.0;
+  for (double s : sigma) sum += s;
+  double mean_term = 0.0;  // m = sum_k (sigma_k / S)(log p_k + 1)
+  for (double s : sigma) {
+    const double p = s / sum + eps;
+    if (s > 0.0) mean_term += (s / sum) * (std::log(p) + 1.0);
+  }
+  const double entry_rms = spectrum.noise_frobenius / static_cast<double>(k_count);
+  const double lambda_std = std::sqrt(2.0) * entry_rms + 2.0 * kUnit64 * lambda_max;
+  double variance_sum = 0.0;
+  double second_order = 0.0;
+  for (std::size_t j = 0; j < k_count; ++j) {
+    if (!clear[j]) continue;
+    const double p = sigma[j] / sum + eps;
+    const double gradient = -((std::log(p) + 1.0) - mean_term) / sum;
+    const double per_lambda = gradient / (2.0 * sigma[j]);
+    variance_sum += per_lambda * per_lambda;
+    second_order += std::fabs(per_lambda) * band * band / lambda[j];
+  }
+  const double first_order = 6.0 * lambda_std * std::sqrt(variance_sum);
+  out.error_bound = noise_part + first_order + second_order;
+  return out;
+}
+
+}  // namespace rankme::metrics::internal

@@ -1,0 +1,202 @@
+// Gram fast path: sigma_k^2 are the eigenvalues of ZᵀZ (ZZᵀ when fewer rows than columns).
+//
+// Blocks of rows are scaled by a power of two (exact) so that float32 products neither overflow
+// nor underflow, multiplied with ssyrk (float32 sources) or dsyrk (float64 sources), and summed
+// into a float64 Gram. Two cheap float64 side computations feed the certificate:
+// - the exact diagonal (sums of squares, exact products in float64), which replaces the computed
+//   one: the diagonal carries the largest, coherent rounding error of a float32 Gram;
+// - kProbes random ±1 probe vectors X: Zᵀ(Z X) summed in float64, so that after the pass
+//   Ĝ X − Zᵀ(Z X) = E X measures the rounding error E of this very computation
+//   (E[||E x||²] = ||E||_F² for a ±1 vector x).
+#include <cblas.h>
+#include <lapacke.h>
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+
+#include "metrics/metrics_internal.h"
+#include "rankme/core/error.h"
+
+namespace rankme::metrics::internal {
+
+namespace {
+
+constexpr std::int64_t kProbes = 4;
+// Rows per float32 block at most: the float32 accumulation length sets the Gram's error.
+constexpr std::int64_t kMaxBlockRows = 2048;
+
+class GramAccumulator {
+ public:
+  GramAccumulator(std::int64_t dim, bool single_precision)
+      : dim_(dim),
+        single_(single_precision),
+        gram_(static_cast<std::size_t>(dim * dim), 0.0),
+        diag_(static_cast<std::size_t>(dim), 0.0),
+        probes_(static_cast<std::size_t>(dim * kProbes)),
+        images_(static_cast<std::size_t>(dim * kProbes), 0.0) {
+    std::uint64_t state = 0x52414E4B4D45ULL;  // fixed: results must not vary between runs
+    for (double& x : probes_) {
+      state += 0x9E3779B97F4A7C15ULL;
+      std::uint64_t z = state;
+      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+      z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+      x = ((z ^ (z >> 31)) >> 63) != 0 ? 1.0 : -1.0;
+    }
+  }
+
+  // `rows`: count × dim row-major; scaled in place.
+  template <typename T>
+  void Add(T* rows, std::int64_t count) {
+    const std::size_t n = static_cast<std::size_t>(count * dim_);
+    double max_abs = 0.0;
+    for (std::size_t i = 0; i < n; ++i) max_abs = std::max(max_abs, std::fabs(double(rows[i])));
+    if (max_abs == 0.0) return;
+    int block_exponent = 0;
+    std::frexp(max_abs, &block_exponent);
+    if (exponent_ == INT_MIN) {
+      exponent_ = block_exponent;
+    } else if (block_exponent > exponent_) {
+      Rescale(block_exponent);
+    }
+    const double factor = std::ldexp(1.0, 2 * (block_exponent - exponent_));
+    const double scale = std::ldexp(1.0, -block_exponent);
+    block64_.resize(n);
+    std::vector<double> block_diag(static_cast<std::size_t>(dim_), 0.0);
+    for (std::int64_t r = 0; r < count; ++r) {
+      T* row = rows + r * dim_;
+      double* row64 = block64_.data() + r * dim_;
+      for (std::int64_t j = 0; j < dim_; ++j) {
+        const double v = double(row[j]) * scale;
+        row64[j] = v;
+        row[j] = static_cast<T>(v);
+        block_diag[j] += v * v;
+      }
+    }
+    for (std::int64_t j = 0; j < dim_; ++j) diag_[j] += factor * block_diag[j];
+    MultiplyBlock(rows, count, factor);
+    // Probe images: images += factor · Bᵀ (B X), in float64.
+    probe_rows_.resize(static_cast<std::size_t>(count * kProbes));
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, count, kProbes, dim_, 1.0,
+                block64_.data(), dim_, probes_.data(), kProbes, 0.0, probe_rows_.data(), kProbes);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, dim_, kProbes, count, factor,
+                block64_.data(), dim_, probe_rows_.data(), kProbes, 1.0, images_.data(), kProbes);
+  }
+
+  GramSpectrum Finish() {
+    GramSpectrum out;
+    out.single_precision = single_;
+    out.eigenvalues.assign(static_cast<std::size_t>(dim_), 0.0);
+    if (exponent_ == INT_MIN) return out;  // every value zero
+    out.scale_exponent = exponent_;
+    for (std::int64_t i = 0; i < dim_; ++i) {
+      gram_[i * dim_ + i] = diag_[i];
+      out.trace += diag_[i];
+    }
+    // Residual E X = Ĝ X − Zᵀ(Z X). The upper triangle of a row-major Gram is valid.
+    std::vector<double> residual = images_;
+    cblas_dsymm(CblasRowMajor, CblasLeft, CblasUpper, dim_, kProbes, 1.0, gram_.data(), dim_,
+                probes_.data(), kProbes, -1.0, residual.data(), kProbes);
+    double sum_sq = 0.0;
+    for (double v : residual) sum_sq += v * v;
+    out.noise_frobenius = std::sqrt(sum_sq / kProbes);
+    // Row-major upper triangle = column-major lower triangle: no transposition by LAPACKE.
+    const lapack_int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'L', dim_, gram_.data(), dim_,
+                                           out.eigenvalues.data());
+    if (info != 0) throw Error("symmetric eigenvalue solver (dsyevd) did not converge");
+    std::reverse(out.eigenvalues.begin(), out.eigenvalues.end());
+    return out;
+  }
+
+ private:
+  void MultiplyBlock(float* rows, std::int64_t count, double factor) {
+    RANKME_CHECK(single_);
+    scratch_.resize(gram_.size());
+    cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, dim_, count, 1.0f, rows, dim_, 0.0f,
+                scratch_.data(), dim_);
+    for (std::int64_t i = 0; i < dim_; ++i) {
+      double* dst = gram_.data() + i * dim_;
+      const float* src = scratch_.data() + i * dim_;
+      for (std::int64_t j = i; j < dim_; ++j) dst[j] += factor * double(src[j]);
+    }
+  }
+
+  void MultiplyBlock(double* rows, std::int64_t count, double factor) {
+    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, dim_, count, factor, rows, dim_, 1.0,
+                gram_.data(), dim_);
+  }
+
+  // Moves the accumulators to a larger exponent (multiplication by a power of two).
+  void Rescale(int new_exponent) {
+    const double f = std::ldexp(1.0, 2 * (exponent_ - new_exponent));
+    for (std::int64_t i = 0; i < dim_; ++i) {
+      for (std::int64_t j = i; j < dim_; ++j) gram_[i * dim_ + j] *= f;
+    }
+    for (double& v : diag_) v *= f;
+    for (double& v : images_) v *= f;
+    exponent_ = new_exponent;
+  }
+
+  std::int64_t dim_;
+  bool single_;
+  std::vector<double> gram_;    // dim × dim, row-major; upper triangle valid
+  std::vector<double> diag_;    // exact diagonal
+  std::vector<double> probes_;  // dim × kProbes
+  std::vector<double> images_;  // dim × kProbes: sum of Bᵀ(B X)
+  std::vector<double> block64_;
+  std::vector<double> probe_rows_;
+  std::vector<float> scratch_;
+  int exponent_ = INT_MIN;  // accumulators hold the true values times 2^(-2 exponent_)
+};
+
+// Transposes columns [c0, c0 + width) of the rows × cols row-major `z` into width × rows.
+template <typename T>
+void TransposeColumns(const std::vector<T>& z, std::int64_t rows, std::int64_t cols,
+                      std::int64_t c0, std::int64_t width, std::vector<T>& out) {
+  out.resize(static_cast<std::size_t>(width * rows));
+  for (std::int64_t r = 0; r < rows; ++r) {
+    for (std::int64_t c = 0; c < width; ++c) out[c * rows + r] = z[r * cols + c0 + c];
+  }
+}
+
+template <typename T>
+GramSpectrum Compute(RowStream& stream, const RowPlan& plan, bool single_precision,
+                     std::size_t block_bytes) {
+  const std::int64_t cols = stream.info().cols;
+  // A block's values, their float64 copy, and the window when rows are selected.
+  const std::size_t bytes = sizeof(T) * (plan.selected.empty() ? 1 : 2) + sizeof(double);
+  if (plan.rows_used >= cols) {
+    GramAccumulator gram(cols, single_precision);
+    FeedRows(stream, plan, BlockRows(block_bytes, cols, bytes, kMaxBlockRows),
+             std::function<void(T*, std::int64_t)>(
+                 [&gram](T* rows, std::int64_t count) { gram.Add(rows, count); }));
+    return gram.Finish();
+  }
+  // Fewer rows than columns: ZZᵀ (rows_used²) from column blocks of the rows held in memory.
+  std::vector<T> z;
+  z.reserve(static_cast<std::size_t>(plan.rows_used * cols));
+  FeedRows(stream, plan, BlockRows(block_bytes, cols, sizeof(T) * 2, kMaxBlockRows),
+           std::function<void(T*, std::int64_t)>([&z, cols](T* rows, std::int64_t count) {
+             z.insert(z.end(), rows, rows + count * cols);
+           }));
+  const std::int64_t n = plan.rows_used;
+  GramAccumulator gram(n, single_precision);
+  const std::int64_t width = BlockRows(block_bytes, n, sizeof(T) + sizeof(double), kMaxBlockRows);
+  std::vector<T> block;
+  for (std::int64_t c0 = 0; c0 < cols; c0 += width) {
+    const std::int64_t w = std::min(width, cols - c0);
+    TransposeColumns(z, n, cols, c0, w, block);
+    gram.Add(block.data(), w);
+  }
+  return gram.Finish();
+}
+
+}  // namespace
+
+GramSpectrum ComputeGramSpectrum(RowStream& stream, const RowPlan& plan, bool single_precision,
+                                 std::size_t block_bytes) {
+  return single_precision ? Compute<float>(stream, plan, true, block_bytes)
+                          : Compute<double>(stream, plan, false, block_bytes);
+}
+
+}  // namespace rankme::metrics::internal

@@ -1,0 +1,79 @@
+// Private pieces of the RankMe engine shared by its .cpp files (not part of the public API).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "rankme/core/row_stream.h"
+
+namespace rankme::metrics::internal {
+
+// ---- row feeding (row_feed.cpp) ----
+
+/// Which rows to score and whether to check every row of the stream for NaN/Inf.
+struct RowPlan {
+  std::span<const std::int64_t> selected;  ///< ascending row indices; empty = every row
+  std::int64_t rows_used = 0;              ///< rows scored
+  bool scan_all = true;                    ///< check all rows of the stream (first pass only)
+};
+
+/// Calls `sink(rows, count)` with the scored rows in ascending order, in blocks of at most
+/// `block_rows` rows (count × cols row-major; the sink may modify them). When plan.scan_all,
+/// every row of the stream is read and a NaN/Inf throws DataError naming row and column. Memory:
+/// at most two blocks of block_rows × cols values.
+void FeedRows(RowStream& stream, const RowPlan& plan, std::int64_t block_rows,
+              const std::function<void(float*, std::int64_t)>& sink);
+void FeedRows(RowStream& stream, const RowPlan& plan, std::int64_t block_rows,
+              const std::function<void(double*, std::int64_t)>& sink);
+
+/// Rows per block so that `copies` values of `value_bytes` each per row element fit in
+/// `block_bytes`; at least 1, at most `cap`.
+std::int64_t BlockRows(std::size_t block_bytes, std::int64_t cols, std::size_t bytes_per_value,
+                       std::int64_t cap);
+
+// ---- Gram fast path (gram_path.cpp) ----
+
+/// Eigenvalues of the computed Gram matrix (ZᵀZ, or ZZᵀ when rows_used < cols) with what the
+/// certificate needs. Values are in scaled units: the true Gram is 2^(2 scale_exponent) times.
+struct GramSpectrum {
+  std::vector<double> eigenvalues;  ///< descending, min(rows_used, cols) of them
+  double noise_frobenius = 0.0;     ///< estimate of ||computed - exact Gram||_F (probe residual)
+  double trace = 0.0;               ///< exact trace (sum of squares of every scored value)
+  int scale_exponent = 0;
+  bool single_precision = true;  ///< float32 block products (else float64)
+};
+
+/// Streams the scored rows through blocked ssyrk (float32) or dsyrk (float64) products
+/// accumulated in float64, then dsyevd.
+GramSpectrum ComputeGramSpectrum(RowStream& stream, const RowPlan& plan, bool single_precision,
+                                 std::size_t block_bytes);
+
+// ---- exact path (qr_path.cpp) ----
+
+/// Singular values (descending, min(rows_used, cols)) by streaming Householder QR in float64 and
+/// the SVD of R; for rows_used < cols, the SVD of the float64 rows held in memory.
+std::vector<double> ComputeExactSingularValues(RowStream& stream, const RowPlan& plan,
+                                               std::size_t block_bytes);
+
+// ---- certificate (certificate.cpp) ----
+
+struct GramCertificate {
+  double error_bound = 0.0;             ///< estimated |Δ log RankMe| of the Gram result
+  std::vector<double> singular_values;  ///< descending, in true units
+};
+
+/// Estimates how far RankMe from `spectrum` can be from RankMe of the exact singular values.
+GramCertificate CertifyGramSpectrum(const GramSpectrum& spectrum, double eps);
+
+/// Bound on |H(sigma') - H(sigma)| over all sigma' with |sigma'_j - sigma_j| <= halfwidth_j
+/// (H = log RankMe). Rigorous given the half-widths (mean value theorem with a derivative bound).
+double BoundEntropyChange(std::span<const double> sigma, std::span<const double> halfwidth,
+                          double eps);
+
+/// log RankMe of a spectrum (the entropy H); NaN when the sum is zero.
+double SpectrumEntropy(std::span<const double> sigma, double eps);
+
+}  // namespace rankme::metrics::internal

@@ -1,0 +1,50 @@
+#include "support/rankme_reference.h"
+
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+#include "support/temp_dir.h"
+
+namespace rankme::testing {
+
+MemoryRowStream ReferenceMatrix::Stream() const {
+  return MemoryRowStream(values, rows, cols, name, dtype);
+}
+
+std::vector<ReferenceMatrix> GenerateReference(const nlohmann::json& cases) {
+  if (RunCommand("/usr/bin/python3 -c 'import numpy' 2>/dev/null") != 0) {
+    throw std::runtime_error(
+        "numpy is missing: /usr/bin/python3 cannot import numpy (install python3-numpy)");
+  }
+  TempDir dir;
+  WriteFile(dir.path() / "cases.json", cases.dump());
+  const std::string command = std::string("/usr/bin/python3 ") + RANKME_SOURCE_DIR +
+                              "/scripts/rankme_reference.py " + dir.File("cases.json") + " " +
+                              dir.path().string();
+  if (RunCommand(command) != 0) throw std::runtime_error("reference script failed: " + command);
+  std::vector<ReferenceMatrix> out;
+  for (const nlohmann::json& c : cases) {
+    ReferenceMatrix m;
+    m.name = c.at("name").get<std::string>();
+    std::ifstream meta_file(dir.File(m.name + ".json"));
+    const nlohmann::json meta = nlohmann::json::parse(meta_file);
+    m.rows = meta.at("rows").get<std::int64_t>();
+    m.cols = meta.at("cols").get<std::int64_t>();
+    m.dtype = DTypeFromName(meta.at("dtype").get<std::string>()).value();
+    if (!meta.at("rankme").is_null()) m.rankme = meta.at("rankme").get<double>();
+    m.sigma = meta.at("sigma").get<std::vector<double>>();
+    if (!meta.at("selected").is_null()) {
+      m.selected = meta.at("selected").get<std::vector<std::int64_t>>();
+    }
+    m.values.resize(static_cast<std::size_t>(m.rows * m.cols));
+    std::ifstream bin(dir.File(m.name + ".bin"), std::ios::binary);
+    bin.read(reinterpret_cast<char*>(m.values.data()),
+             static_cast<std::streamsize>(m.values.size() * sizeof(double)));
+    if (!bin) throw std::runtime_error("short reference matrix " + m.name);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+}  // namespace rankme::testing

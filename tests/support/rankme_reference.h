@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rankme/core/dtype.h"
+#include "rankme/core/row_stream.h"
+
+namespace rankme::testing {
+
+/// One matrix made by scripts/rankme_reference.py, with numpy's float64 reference.
+struct ReferenceMatrix {
+  std::string name;
+  std::int64_t rows = 0;
+  std::int64_t cols = 0;
+  DType dtype = DType::kFloat64;
+  std::vector<double> values;    ///< rows × cols, already rounded to dtype
+  std::optional<double> rankme;  ///< numpy's RankMe; empty when undefined
+  std::vector<double> sigma;     ///< numpy's singular values of the scored rows
+  std::optional<std::vector<std::int64_t>> selected;  ///< subsampled rows, when subsampled
+
+  /// The matrix as a stream reporting `dtype` as its stored type.
+  MemoryRowStream Stream() const;
+};
+
+/// Runs /usr/bin/python3 scripts/rankme_reference.py on `cases` (a JSON array; the script's
+/// docstring lists the fields) in a temporary folder and loads every case, in order. Throws
+/// std::runtime_error with a clear message when numpy is missing or the script fails.
+std::vector<ReferenceMatrix> GenerateReference(const nlohmann::json& cases);
+
+}  // namespace rankme::testing
