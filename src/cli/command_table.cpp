@@ -3,9 +3,13 @@
 namespace rankme::cli {
 
 Command MakeDbCommand();
+Command MakeScoreCommand();
+Command MakeIngestCommand();
 
 const std::vector<Command>& CommandTable() {
   static const std::vector<Command> table = {
+      MakeScoreCommand(),
+      MakeIngestCommand(),
       MakeDbCommand(),
   };
   return table;

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rankme/core/error.h"
+#include "rankme/core/row_stream.h"
+#include "rankme/io/tensor_stream.h"
+#include "rankme/metrics/rankme.h"
+
+namespace rankme::app {
+
+/// Settings of `rankme score`.
+struct ScoreFilesOptions {
+  metrics::RankmeOptions rankme;  ///< eps, max_samples, seed, method
+  io::StreamOptions stream;       ///< flatten, window size
+};
+
+/// The outcome for one FILE[#TENSOR] argument: a result, or the error that prevented one.
+struct FileScore {
+  std::string spec;    ///< as given
+  std::string path;    ///< file part of spec
+  std::string tensor;  ///< tensor scored ("" for a bare array)
+  /// When the file holds several tensors and none was named: which one was used and which
+  /// exist, e.g. "used 'embeddings' of: embeddings, representations".
+  std::string tensor_note;
+  MatrixInfo info;  ///< rows, cols, dtype, shape as stored (empty when opening failed)
+  std::optional<metrics::RankmeResult> result;
+  double seconds = 0;  ///< wall time of opening and scoring
+  std::string error;   ///< one line, naming the file, when result is empty
+  ExitCode error_code = ExitCode::kOk;
+};
+
+/// Scores each spec independently: a bad file yields an error entry and never stops the others.
+/// Only internal invariant failures escape.
+std::vector<FileScore> ScoreFiles(const std::vector<std::string>& specs,
+                                  const ScoreFilesOptions& options);
+
+}  // namespace rankme::app

@@ -1,0 +1,254 @@
+#include "rankme/app/ingest.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "app/ingest_internal.h"
+#include "rankme/core/error.h"
+#include "rankme/discovery/config_key.h"
+#include "rankme/io/content_hash.h"
+#include "rankme/metrics/blas_runtime.h"
+#include "rankme/store/catalog.h"
+
+namespace rankme::app {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string ConfigJson(const discovery::ParamMap& params) {
+  std::string out = "{";
+  for (const auto& [key, value] : params) {
+    if (out.size() > 1) out += ",";
+    out += "\"";
+    for (char c : key) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += "\":" + value.json;
+  }
+  return out + "}";
+}
+
+store::RunUpsert ToRunUpsert(const discovery::DiscoveredRun& run,
+                             const discovery::DiscoveryOptions& options) {
+  store::RunUpsert upsert;
+  upsert.path = run.dir;
+  upsert.name = run.relative_dir.empty() ? "." : run.relative_dir;
+  upsert.layout = run.layout;
+  upsert.config_id = run.config_id;
+  upsert.config_key = run.config_key;
+  upsert.seed = run.seed;
+  upsert.config_json = ConfigJson(run.params);
+  const auto split = discovery::SplitConfig(run.params, options.seed_keys, options.ignored_keys);
+  for (const auto& [key, value] : run.params) {
+    const bool is_seed =
+        std::any_of(options.seed_keys.begin(), options.seed_keys.end(),
+                    [&](const auto& p) { return discovery::MatchesKeyPattern(p, key); });
+    const char* role = is_seed                            ? "seed"
+                       : split.hyperparameters.count(key) ? "hyperparameter"
+                                                          : "bookkeeping";
+    upsert.params.push_back({key, value.json, role});
+  }
+  return upsert;
+}
+
+// A source needs no reading when its files have the stat seen last time, every row of it is
+// ok, and every selected tensor already has a score with these settings.
+bool IsUnchanged(const std::vector<store::StoredTensor>& rows, const std::string& stat_key,
+                 const IngestOptions& options, const std::string& settings,
+                 store::Catalog& catalog) {
+  if (rows.empty()) return false;
+  for (const auto& row : rows) {
+    if (row.status != "ok" || row.stat_key != stat_key || !row.content_hash) return false;
+    const bool selected = options.tensors.empty() ||
+                          std::find(options.tensors.begin(), options.tensors.end(), row.tensor) !=
+                              options.tensors.end();
+    if (selected && !catalog.HasScore(*row.content_hash, row.tensor, "rankme", settings)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Work shared by the scoring workers and the writer: a fixed list handed out by index, and a
+// queue of outcomes drained by the writer (the calling thread).
+struct Pipeline {
+  std::vector<IngestWork> work;
+  std::atomic<std::size_t> next{0};
+  std::mutex mutex;
+  std::condition_variable ready;
+  std::deque<std::pair<std::size_t, IngestOutcome>> outcomes;
+  std::size_t finished_workers = 0;
+  std::exception_ptr error;  ///< first failure of a worker or the writer
+};
+
+void Write(store::Catalog& catalog, const IngestWork& work, const IngestOutcome& outcome) {
+  for (const auto& score : outcome.scores) catalog.SaveScore(score);
+  for (const auto& spectrum : outcome.spectra) catalog.SaveSpectrum(spectrum);
+  catalog.ReplaceTensors(work.checkpoint_id, work.source, outcome.tensors);
+}
+
+void Count(IngestSummary& summary, const IngestWork& work, const IngestOutcome& outcome) {
+  summary.scored += static_cast<std::int64_t>(outcome.scores.size());
+  summary.reused += outcome.reused;
+  if (outcome.read) ++summary.files_read;
+  if (outcome.kind == "touched") ++summary.touched;
+  if (outcome.kind == "failed") ++summary.failed;
+  if (outcome.kind == "not_ready") ++summary.not_ready;
+  for (const auto& t : outcome.tensors) {
+    if (t.status != "ok") {
+      summary.warnings.push_back(work.label + (t.tensor.empty() ? "" : "#" + t.tensor) + ": " +
+                                 t.status + ": " + t.error_message.value_or(""));
+    }
+  }
+}
+
+}  // namespace
+
+IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
+  const auto start = Clock::now();
+  IngestSummary summary;
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int jobs = options.jobs > 0 ? options.jobs : cores;
+  // BLAS threads × workers never exceed the cores.
+  metrics::SetBlasThreads(std::max(1, cores / jobs));
+
+  store::Database db = store::Database::Open(options.db_path);
+  store::Catalog catalog(db);
+  const std::string settings = RankmeSettingsKey(options.rankme);
+  std::set<std::string> configurations;
+
+  for (const std::string& root : options.roots) {
+    const discovery::Sweep sweep = discovery::DiscoverSweep(root, options.discovery);
+    ++summary.sweeps;
+    for (const auto& warning : sweep.warnings) summary.warnings.push_back(warning);
+
+    Pipeline pipeline;
+    std::int64_t sweep_id = 0;
+    std::vector<std::int64_t> seen_runs;
+    std::vector<std::pair<std::int64_t, std::string>> seen_sources;
+    std::int64_t unchanged_here = 0;
+    {
+      store::WriteTransaction transaction(db);
+      sweep_id = catalog.UpsertSweep(sweep.root);
+      for (const auto& run : sweep.runs) {
+        for (const auto& warning : run.warnings)
+          summary.warnings.push_back(run.dir + ": " + warning);
+        const std::int64_t run_id =
+            catalog.UpsertRun(sweep_id, ToRunUpsert(run, options.discovery));
+        seen_runs.push_back(run_id);
+        configurations.insert(run.config_id);
+        ++summary.runs;
+        for (std::size_t position = 0; position < run.checkpoints.size(); ++position) {
+          const auto& checkpoint = run.checkpoints[position];
+          const std::int64_t checkpoint_id =
+              catalog.UpsertCheckpoint(run_id, checkpoint.name, checkpoint.step, checkpoint.epoch,
+                                       static_cast<std::int64_t>(position));
+          ++summary.checkpoints;
+          for (const auto& file : checkpoint.files) {
+            IngestWork work;
+            work.checkpoint_id = checkpoint_id;
+            work.paths = file.paths;
+            std::string source = "[";
+            for (std::size_t i = 0; i < file.paths.size(); ++i) {
+              source += (i ? ",\"" : "\"") + file.paths[i] + "\"";
+            }
+            work.source = source + "]";
+            work.tensor_hint = file.tensor;
+            work.label =
+                (run.relative_dir.empty() ? "." : run.relative_dir) + "/" + checkpoint.name;
+            work.previous = catalog.TensorsOfSource(checkpoint_id, work.source);
+            seen_sources.emplace_back(checkpoint_id, work.source);
+            ++summary.sources;
+            std::string stat_key;
+            try {
+              stat_key = io::StatKey(work.paths);
+            } catch (const Error&) {
+              // vanished since discovery: the worker records why
+            }
+            if (!stat_key.empty() &&
+                IsUnchanged(work.previous, stat_key, options, settings, catalog)) {
+              ++unchanged_here;
+              continue;
+            }
+            pipeline.work.push_back(std::move(work));
+          }
+        }
+      }
+      transaction.Commit();
+    }
+    summary.unchanged += unchanged_here;
+    const auto total = static_cast<std::int64_t>(pipeline.work.size());
+    if (observer) observer->OnPlan(sweep.root, total, unchanged_here);
+
+    // Workers score; this thread writes, committing the outcomes gathered so far each time.
+    const int workers = static_cast<int>(std::min<std::size_t>(jobs, pipeline.work.size()));
+    std::vector<std::thread> threads;
+    for (int w = 0; w < workers; ++w) {
+      threads.emplace_back([&pipeline, &options] {
+        try {
+          store::Database reader = store::Database::Open(
+              options.db_path, {.create = false, .migrate = false, .read_only = true});
+          store::Catalog worker_catalog(reader);
+          for (std::size_t i; (i = pipeline.next.fetch_add(1)) < pipeline.work.size();) {
+            IngestOutcome outcome = ProcessWork(pipeline.work[i], options, worker_catalog);
+            std::lock_guard lock(pipeline.mutex);
+            pipeline.outcomes.emplace_back(i, std::move(outcome));
+            pipeline.ready.notify_one();
+          }
+        } catch (...) {
+          std::lock_guard lock(pipeline.mutex);
+          if (!pipeline.error) pipeline.error = std::current_exception();
+          pipeline.next = pipeline.work.size();
+        }
+        std::lock_guard lock(pipeline.mutex);
+        ++pipeline.finished_workers;
+        pipeline.ready.notify_one();
+      });
+    }
+    std::int64_t done = 0;
+    while (true) {
+      std::deque<std::pair<std::size_t, IngestOutcome>> batch;
+      {
+        std::unique_lock lock(pipeline.mutex);
+        const auto all_done = [&] { return pipeline.finished_workers == threads.size(); };
+        pipeline.ready.wait(lock, [&] { return !pipeline.outcomes.empty() || all_done(); });
+        if (pipeline.outcomes.empty()) break;  // every worker finished and all is written
+        batch.swap(pipeline.outcomes);
+      }
+      try {
+        store::WriteTransaction transaction(db);
+        for (const auto& [index, outcome] : batch) Write(catalog, pipeline.work[index], outcome);
+        transaction.Commit();
+      } catch (...) {
+        std::lock_guard lock(pipeline.mutex);
+        if (!pipeline.error) pipeline.error = std::current_exception();
+        pipeline.next = pipeline.work.size();  // stop handing out work
+        break;
+      }
+      for (const auto& [index, outcome] : batch) {
+        Count(summary, pipeline.work[index], outcome);
+        ++done;
+        if (observer) observer->OnSource(done, total, pipeline.work[index].label, outcome.kind);
+      }
+    }
+    for (auto& thread : threads) thread.join();
+    if (pipeline.error) std::rethrow_exception(pipeline.error);
+
+    store::WriteTransaction transaction(db);
+    summary.missing += catalog.MarkMissing(sweep_id, seen_runs, seen_sources);
+    transaction.Commit();
+  }
+  summary.configurations = static_cast<std::int64_t>(configurations.size());
+  summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return summary;
+}
+
+}  // namespace rankme::app

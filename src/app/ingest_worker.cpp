@@ -1,0 +1,236 @@
+// Reading, hashing and scoring one file group of one checkpoint: the work ingest's workers do.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+
+#include "app/ingest_internal.h"
+#include "rankme/core/error.h"
+#include "rankme/io/content_hash.h"
+#include "rankme/io/embedding_reader.h"
+#include "rankme/io/row_chain.h"
+#include "rankme/io/tensor_listing.h"
+
+namespace rankme::app {
+
+namespace {
+
+std::string Shortest(double value) {
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, result.ptr);
+}
+
+std::string JsonList(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ",";
+    out += "\"";
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += "\"";
+  }
+  return out + "]";
+}
+
+// The tensors of a file group that can be scored: every entry of rank >= 2. Shards must list
+// the same tensors with the same trailing dims; the shard's rows add up.
+std::vector<io::TensorEntry> ListGroup(const std::vector<std::string>& paths) {
+  std::vector<io::TensorEntry> entries = io::ListTensors(paths.front());
+  for (std::size_t i = 1; i < paths.size(); ++i) {
+    const auto more = io::ListTensors(paths[i]);
+    for (auto& entry : entries) {
+      const auto match = std::find_if(more.begin(), more.end(),
+                                      [&](const auto& m) { return m.name == entry.name; });
+      if (match == more.end() || match->shape.size() != entry.shape.size() ||
+          !std::equal(match->shape.begin() + 1, match->shape.end(), entry.shape.begin() + 1)) {
+        throw FormatError(
+            "shard does not hold tensor '" + entry.name + "' with the shape of " + paths.front(),
+            paths[i]);
+      }
+      entry.shape[0] += match->shape[0];
+      entry.bytes += match->bytes;
+    }
+  }
+  std::erase_if(entries, [](const io::TensorEntry& e) { return e.shape.size() < 2; });
+  return entries;
+}
+
+// Opens one tensor of a file group: a single file, or its shards' rows one after another.
+std::unique_ptr<RowStream> OpenGroupTensor(const std::vector<std::string>& paths,
+                                           const io::TensorEntry& whole,
+                                           const io::StreamOptions& options) {
+  auto spec_of = [&](const std::string& path) {
+    return whole.name.empty() ? path : path + "#" + whole.name;
+  };
+  if (paths.size() == 1) return io::OpenEmbeddings(spec_of(paths.front()), options);
+  MatrixInfo info;
+  info.rows = whole.shape[0];
+  info.cols = 1;
+  for (std::size_t i = 1; i < whole.shape.size(); ++i) info.cols *= whole.shape[i];
+  info.dtype = whole.dtype;
+  info.shape = whole.shape;
+  info.source = spec_of(paths.front()) + " (+" + std::to_string(paths.size() - 1) + " shards)";
+  std::vector<io::RowPart> parts;
+  for (const auto& path : paths) {
+    const auto& entry = io::FindTensorEntry(io::ListTensors(path), whole.name, path);
+    parts.push_back({entry.shape[0], [spec = spec_of(path), options] {
+                       return io::OpenEmbeddings(spec, options);
+                     }});
+  }
+  return io::ConcatenateRows(std::move(info), std::move(parts));
+}
+
+std::string ErrorKind(const Error& e) {
+  if (dynamic_cast<const FormatError*>(&e)) return "format";
+  if (dynamic_cast<const DataError*>(&e)) return "data";
+  if (dynamic_cast<const UsageError*>(&e)) return "usage";
+  return "io";
+}
+
+double NowSeconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::string RankmeSettingsKey(const metrics::RankmeOptions& options) {
+  return fmt::format(R"({{"algorithm_version":{},"eps":{},"max_samples":{},"seed":{}}})",
+                     metrics::kRankmeAlgorithmVersion, Shortest(options.eps), options.max_samples,
+                     options.seed);
+}
+
+std::string SpectrumSampleKey(const metrics::RankmeOptions& options) {
+  return fmt::format(R"({{"max_samples":{},"seed":{}}})", options.max_samples, options.seed);
+}
+
+IngestOutcome ProcessWork(const IngestWork& work, const IngestOptions& options,
+                          store::Catalog& catalog) {
+  IngestOutcome outcome;
+  std::string stat_before;
+  store::StoredTensor base;
+  base.checkpoint_id = work.checkpoint_id;
+  base.source = work.source;
+  base.files_json = work.source;
+  std::int64_t previous_attempts = 0;
+  for (const auto& p : work.previous) previous_attempts = std::max(previous_attempts, p.attempts);
+
+  auto fail = [&](const Error& e, bool changed_while_reading) {
+    double newest = 0;
+    try {
+      newest = io::NewestMtimeSeconds(work.paths);
+    } catch (const Error&) {
+    }
+    const bool fresh = NowSeconds() - newest < options.settle_seconds;
+    store::StoredTensor row = base;
+    row.tensor = "";
+    row.status = (changed_while_reading || fresh) ? "not_ready" : "failed";
+    row.error_kind = row.status == "not_ready" ? "not_ready" : ErrorKind(e);
+    row.error_message = e.what();
+    row.attempts = previous_attempts + 1;
+    outcome.kind = row.status;
+    outcome.tensors = {row};
+    outcome.scores.clear();
+    outcome.spectra.clear();
+    return outcome;
+  };
+
+  try {
+    stat_before = io::StatKey(work.paths);
+    base.stat_key = stat_before;
+    outcome.read = true;
+    const std::string hash = io::HashFiles(work.paths);
+    base.content_hash = hash;
+
+    // Which tensors the group holds, and under which names they are stored.
+    const std::vector<io::TensorEntry> entries = ListGroup(work.paths);
+    if (entries.empty()) throw DataError("holds no 2-D (or larger) tensor", work.paths.front());
+    const std::string settings = RankmeSettingsKey(options.rankme);
+    const std::string sample_key = SpectrumSampleKey(options.rankme);
+    bool any_scored = false;
+    for (const io::TensorEntry& entry : entries) {
+      store::StoredTensor row = base;
+      // A bare array takes its name from the file (discovery's hint), else "embeddings".
+      row.tensor = entry.name.empty() ? (work.tensor_hint.empty() ? "embeddings" : work.tensor_hint)
+                                      : entry.name;
+      if (entries.size() == 1 && !work.tensor_hint.empty() && !entry.name.empty() &&
+          work.tensor_hint != entry.name && work.paths.size() == 1) {
+        row.tensor = work.tensor_hint;  // embeddings.pt holding {"feats": ...} is "embeddings"
+      }
+      std::vector<std::string> files;
+      for (const auto& path : work.paths)
+        files.push_back(entry.name.empty() ? path : path + "#" + entry.name);
+      row.files_json = JsonList(files);
+      row.rows = entry.shape[0];
+      std::int64_t cols = 1;
+      for (std::size_t i = 1; i < entry.shape.size(); ++i) cols *= entry.shape[i];
+      row.cols = cols;
+      row.dtype = std::string(DTypeName(entry.dtype));
+      const bool selected = options.tensors.empty() ||
+                            std::find(options.tensors.begin(), options.tensors.end(), row.tensor) !=
+                                options.tensors.end();
+      if (selected && !catalog.HasScore(hash, row.tensor, "rankme", settings)) {
+        try {
+          const auto start = std::chrono::steady_clock::now();
+          auto stream = OpenGroupTensor(work.paths, entry, options.stream);
+          const metrics::RankmeResult result = metrics::ComputeRankme(*stream, options.rankme);
+          store::ScoreRow score;
+          score.content_hash = hash;
+          score.tensor = row.tensor;
+          score.metric = "rankme";
+          score.settings_key = settings;
+          if (result.status == metrics::RankmeResult::Status::kOk) score.value = result.value;
+          score.status = result.status == metrics::RankmeResult::Status::kOk ? "ok" : "degenerate";
+          score.method = result.method_used;
+          score.error_bound = result.error_bound;
+          score.rows_used = result.rows_used;
+          score.rows_total = result.rows_total;
+          score.cols = result.cols;
+          score.dtype = std::string(DTypeName(stream->info().dtype));
+          score.eps = options.rankme.eps;
+          score.max_samples = options.rankme.max_samples;
+          score.subsample_seed = options.rankme.seed;
+          score.algorithm_version = metrics::kRankmeAlgorithmVersion;
+          score.tool_version = RANKME_VERSION;
+          score.seconds =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          outcome.scores.push_back(score);
+          outcome.spectra.push_back(
+              {hash, row.tensor, "singular_values", sample_key, result.singular_values});
+          any_scored = true;
+        } catch (const Error& e) {
+          // One bad tensor (NaN, refused shape) fails alone; the file's others still count.
+          row.status = "failed";
+          row.error_kind = ErrorKind(e);
+          row.error_message = e.what();
+          row.attempts = previous_attempts + 1;
+        }
+      } else if (selected) {
+        ++outcome.reused;
+      }
+      outcome.tensors.push_back(std::move(row));
+    }
+    if (io::StatKey(work.paths) != stat_before) {
+      return fail(IoError("changed while being read", work.paths.front()), true);
+    }
+    const bool any_failed = std::any_of(outcome.tensors.begin(), outcome.tensors.end(),
+                                        [](const auto& t) { return t.status != "ok"; });
+    outcome.kind = any_failed ? "failed" : (any_scored ? "ok" : "touched");
+    return outcome;
+  } catch (const Error& e) {
+    bool changed = false;
+    try {
+      changed = !stat_before.empty() && io::StatKey(work.paths) != stat_before;
+    } catch (const Error&) {
+      changed = true;  // vanished while being read
+    }
+    return fail(e, changed);
+  }
+}
+
+}  // namespace rankme::app

@@ -1,0 +1,132 @@
+// `rankme score FILE[#TENSOR]...`: score embedding files directly, no database.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli/command_table.h"
+#include "cli/common.h"
+#include "rankme/app/score_files.h"
+#include "rankme/metrics/blas_runtime.h"
+#include "rankme/report/number_format.h"
+#include "rankme/report/table.h"
+
+namespace rankme::cli {
+
+namespace {
+
+struct ScoreOptions {
+  std::vector<std::string> specs;
+  app::ScoreFilesOptions settings;
+  std::string method = "auto";
+  int threads = 0;
+  bool json = false;
+  bool spectrum = false;
+  bool verbose = false;
+};
+
+nlohmann::json ToJson(const app::FileScore& s, bool with_spectrum) {
+  nlohmann::json out = {{"spec", s.spec}, {"path", s.path}, {"tensor", s.tensor}};
+  if (!s.tensor_note.empty()) out["tensor_note"] = s.tensor_note;
+  if (!s.result) {
+    out["error"] = s.error;
+    return out;
+  }
+  const auto& r = *s.result;
+  const bool ok = r.status == metrics::RankmeResult::Status::kOk;
+  out["status"] = ok ? "ok" : "degenerate";
+  out["rankme"] = ok ? nlohmann::json(r.value) : nlohmann::json(nullptr);
+  out["rows_used"] = r.rows_used;
+  out["rows_total"] = r.rows_total;
+  out["cols"] = r.cols;
+  out["dtype"] = std::string(DTypeName(s.info.dtype));
+  out["shape"] = s.info.shape;
+  out["method"] = r.method_used;
+  out["error_bound"] = r.error_bound;
+  out["seconds"] = s.seconds;
+  out["warnings"] = r.warnings;
+  if (with_spectrum) out["singular_values"] = r.singular_values;
+  return out;
+}
+
+int Run(const ScoreOptions& options) {
+  app::ScoreFilesOptions settings = options.settings;
+  if (options.method == "gram") settings.rankme.method = metrics::RankmeOptions::Method::kGram;
+  if (options.method == "qr") settings.rankme.method = metrics::RankmeOptions::Method::kExact;
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  metrics::SetBlasThreads(options.threads > 0 ? options.threads : cores);
+  if (options.verbose) {
+    PrintNote(fmt::format("BLAS: OpenBLAS, {} kernels, {} threads", metrics::BlasKernelName(),
+                          metrics::BlasThreads()));
+  }
+
+  const auto scores = app::ScoreFiles(options.specs, settings);
+  ExitCode worst = ExitCode::kOk;
+  report::Table table;
+  table.headers = {"file", "rows", "D", "dtype", "rankme", "path", "seconds"};
+  using A = report::Table::Align;
+  table.align = {A::kLeft, A::kRight, A::kRight, A::kLeft, A::kRight, A::kLeft, A::kRight};
+  nlohmann::json json = nlohmann::json::array();
+  for (const auto& s : scores) {
+    if (!s.result) {
+      PrintNote(s.error);
+      if (static_cast<int>(s.error_code) > static_cast<int>(worst)) worst = s.error_code;
+    } else {
+      if (!s.tensor_note.empty()) PrintNote(s.path + ": " + s.tensor_note);
+      for (const auto& warning : s.result->warnings) PrintNote(s.spec + ": " + warning);
+      if (s.result->status == metrics::RankmeResult::Status::kDegenerate) {
+        PrintNote(s.spec + ": every value is zero: RankMe is undefined (degenerate)");
+      }
+      const auto& r = *s.result;
+      const std::string file = s.tensor.empty() ? s.path : s.path + "#" + s.tensor;
+      table.rows.push_back({file, fmt::format("{}/{}", r.rows_used, r.rows_total),
+                            std::to_string(r.cols), std::string(DTypeName(s.info.dtype)),
+                            r.status == metrics::RankmeResult::Status::kOk
+                                ? report::FormatScore(r.value)
+                                : "degenerate",
+                            r.method_used, fmt::format("{:.3f}", s.seconds)});
+    }
+    json.push_back(ToJson(s, options.spectrum));
+  }
+  if (options.json) {
+    PrintOut(json.dump(2) + "\n");
+  } else if (!table.rows.empty()) {
+    PrintOut(report::RenderText(table));
+  }
+  return static_cast<int>(worst);
+}
+
+}  // namespace
+
+Command MakeScoreCommand() {
+  return {
+      "score", "score embedding files directly (no database)", [](CLI::App& sub) {
+        auto o = std::make_shared<ScoreOptions>();
+        sub.add_option("files", o->specs, "FILE or FILE#TENSOR (.npy .npz .safetensors .pt .pth)")
+            ->required();
+        sub.add_option("--eps", o->settings.rankme.eps, "added to each normalised singular value")
+            ->capture_default_str()
+            ->check(CLI::NonNegativeNumber);
+        sub.add_option("--max-samples", o->settings.rankme.max_samples,
+                       "subsample files with more rows to this many (0 = all rows)")
+            ->capture_default_str()
+            ->check(CLI::NonNegativeNumber);
+        sub.add_option("--seed", o->settings.rankme.seed, "seed of the row subsample")
+            ->capture_default_str();
+        sub.add_option("--method", o->method,
+                       "auto: certified Gram fast path, else exact; gram; qr (exact)")
+            ->capture_default_str()
+            ->check(CLI::IsMember({"auto", "gram", "qr"}));
+        sub.add_flag("--flatten", o->settings.stream.flatten,
+                     "score arrays of rank > 2 as N x (product of the other dims)");
+        sub.add_option("--threads", o->threads, "BLAS threads (default: all cores)");
+        sub.add_flag("--json", o->json, "print JSON");
+        sub.add_flag("--spectrum", o->spectrum, "with --json: include the singular values");
+        sub.add_flag("-v,--verbose", o->verbose, "print the BLAS kernels and threads used");
+        return std::function<int()>([o] { return Run(*o); });
+      }};
+}
+
+}  // namespace rankme::cli
