@@ -8,6 +8,9 @@
 
 #include "rankme/core/error.h"
 #include "rankme/io/npy_reader.h"
+#include "rankme/io/npz_reader.h"
+#include "rankme/io/safetensors_reader.h"
+#include "rankme/io/torch_reader.h"
 
 namespace rankme::io {
 
@@ -26,14 +29,32 @@ std::unique_ptr<RowStream> OpenNpySpec(const EmbeddingSpec& spec, const StreamOp
   return stream;
 }
 
+// Multi-tensor formats: an empty tensor name picks the default (see ChooseDefaultTensor).
+std::unique_ptr<RowStream> OpenNpzSpec(const EmbeddingSpec& spec, const StreamOptions& options) {
+  return OpenNpzFile(spec.path, spec.tensor, options);
+}
+
+std::unique_ptr<RowStream> OpenSafetensorsSpec(const EmbeddingSpec& spec,
+                                               const StreamOptions& options) {
+  return OpenSafetensorsFile(spec.path, spec.tensor, options);
+}
+
+std::unique_ptr<RowStream> OpenTorchSpec(const EmbeddingSpec& spec, const StreamOptions& options) {
+  return OpenTorchFile(spec.path, spec.tensor, options);
+}
+
 struct FileType {
   std::string_view extension;  ///< lower case, with the dot
   Opener open;
 };
 
 /// One line per supported file type.
-constexpr std::array<FileType, 1> kFileTypes = {{
+constexpr std::array<FileType, 5> kFileTypes = {{
     {".npy", &OpenNpySpec},
+    {".npz", &OpenNpzSpec},
+    {".safetensors", &OpenSafetensorsSpec},
+    {".pt", &OpenTorchSpec},
+    {".pth", &OpenTorchSpec},
 }};
 
 std::string LowerExtension(const std::string& path) {

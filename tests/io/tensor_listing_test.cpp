@@ -4,6 +4,7 @@
 
 #include "io/tensor_listing_checks.h"
 #include "rankme/core/error.h"
+#include "rankme/io/embedding_reader.h"
 
 namespace rankme::io {
 namespace {
@@ -47,6 +48,33 @@ TEST_CASE("ListTensors lists every fixture format and refuses unknown extensions
   CHECK(ListTensors(testing::FormatFixture("torch_bf16.pth")).front().dtype == DType::kBFloat16);
   CHECK_THROWS_AS(ListTensors(testing::FormatFixture("manifest.json")), FormatError);
   CHECK_THROWS_AS(ListTensors(testing::FormatFixture("missing.npz")), IoError);
+}
+
+TEST_CASE("OpenEmbeddings dispatches .npz, .safetensors, .pt and .pth to their readers",
+          "[formats]") {
+  const auto manifest = testing::FormatsManifest();
+  struct Case {
+    const char* spec;
+    const char* file;
+    const char* name;
+  };
+  // Without #NAME the default rule applies ("embeddings" preferred).
+  const Case cases[] = {
+      {"npz_stored.npz", "npz_stored.npz", "embeddings"},
+      {"npz_compressed.npz#ints", "npz_compressed.npz", "ints"},
+      {"safetensors_mixed.safetensors", "safetensors_mixed.safetensors", "embeddings"},
+      {"torch_dict_f16.pt#representations", "torch_dict_f16.pt", "representations"},
+      {"torch_bf16.pth", "torch_bf16.pth", "z"},
+      {"torch_nested.pt", "torch_nested.pt", "outputs.embeddings"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.spec);
+    auto stream = OpenEmbeddings(testing::FormatFixture(c.spec), {});
+    testing::CheckStreamAgainst(*stream, manifest[c.file][c.name]);
+  }
+  CHECK_THROWS_AS(OpenEmbeddings(testing::FormatFixture("torch_views.pt"), {}), UsageError);
+  CHECK_THROWS_AS(OpenEmbeddings(testing::FormatFixture("torch_nested.pt#feats.7"), {}),
+                  UsageError);
 }
 
 }  // namespace
