@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #if defined(__x86_64__)
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -70,8 +71,13 @@ __attribute__((target("avx,f16c"))) void HalfToFloatF16C(const std::byte* src, s
   for (; i < count; ++i) dst[i] = HalfToFloat(Load<std::uint16_t>(src + 2 * i, false));
 }
 
+// CPUID leaf 1 rather than __builtin_cpu_supports("f16c"), which clang 14 does not know.
 bool CpuHasF16C() {
-  static const bool has = __builtin_cpu_supports("f16c") && __builtin_cpu_supports("avx");
+  static const bool has = [] {
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    return __get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0 && (ecx & bit_F16C) != 0 &&
+           __builtin_cpu_supports("avx");
+  }();
   return has;
 }
 #endif
