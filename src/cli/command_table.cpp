@@ -4,6 +4,7 @@ namespace rankme::cli {
 
 Command MakeDbCommand();
 Command MakeScoreCommand();
+Command MakeDemoCommand();
 Command MakeIngestCommand();
 
 const std::vector<Command>& CommandTable() {
@@ -11,6 +12,7 @@ const std::vector<Command>& CommandTable() {
       MakeScoreCommand(),
       MakeIngestCommand(),
       MakeDbCommand(),
+      MakeDemoCommand(),
   };
   return table;
 }
