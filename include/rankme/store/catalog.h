@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -104,6 +105,10 @@ class Catalog {
   std::vector<CheckpointScore> Scores(const std::string& metric = "");
   /// Tensors whose status is not ok.
   std::vector<TensorFailure> Failures();
+  /// The flattened config of one run: key, JSON value and role, by key.
+  std::vector<RunUpsert::Param> Params(std::int64_t run_id);
+  /// Number of checkpoints of each run, by run_id.
+  std::map<std::int64_t, std::int64_t> CheckpointCounts();
 
  private:
   Database& database_;
