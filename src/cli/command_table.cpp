@@ -6,11 +6,15 @@ Command MakeDbCommand();
 Command MakeScoreCommand();
 Command MakeDemoCommand();
 Command MakeIngestCommand();
+Command MakeRunsCommand();
+Command MakeShowCommand();
 
 const std::vector<Command>& CommandTable() {
   static const std::vector<Command> table = {
       MakeScoreCommand(),
       MakeIngestCommand(),
+      MakeRunsCommand(),
+      MakeShowCommand(),
       MakeDbCommand(),
       MakeDemoCommand(),
   };

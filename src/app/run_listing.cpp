@@ -1,0 +1,84 @@
+#include "rankme/app/run_listing.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "rankme/core/error.h"
+
+namespace rankme::app {
+
+namespace {
+
+store::Database OpenForReading(const std::string& db_path) {
+  return store::Database::Open(db_path, {.create = false, .migrate = false, .read_only = true});
+}
+
+}  // namespace
+
+std::string PreferredTensor(const std::vector<std::string>& names) {
+  if (names.empty()) return "";
+  if (std::find(names.begin(), names.end(), "embeddings") != names.end()) return "embeddings";
+  return *std::min_element(names.begin(), names.end());
+}
+
+std::vector<RunOverview> ListRuns(const std::string& db_path) {
+  store::Database db = OpenForReading(db_path);
+  store::Catalog catalog(db);
+  const auto counts = catalog.CheckpointCounts();
+  std::map<std::int64_t, std::vector<CheckpointScore>> scores_by_run;
+  for (auto& score : catalog.Scores("rankme")) scores_by_run[score.run_id].push_back(score);
+  std::map<std::int64_t, std::int64_t> failures;
+  for (const auto& failure : catalog.Failures()) ++failures[failure.run_id];
+
+  std::vector<RunOverview> out;
+  for (auto& run : catalog.Runs()) {
+    RunOverview overview;
+    overview.checkpoints = counts.count(run.run_id) ? counts.at(run.run_id) : 0;
+    overview.failures = failures.count(run.run_id) ? failures.at(run.run_id) : 0;
+    const auto& scores = scores_by_run[run.run_id];
+    std::set<std::string> names;
+    for (const auto& s : scores) names.insert(s.tensor);
+    const std::string tensor = PreferredTensor({names.begin(), names.end()});
+    for (const auto& s : scores) {  // ordered by position: keep the last of the tensor
+      if (s.tensor == tensor && (!overview.latest || s.position >= overview.latest->position)) {
+        overview.latest = s;
+      }
+    }
+    overview.run = std::move(run);
+    out.push_back(std::move(overview));
+  }
+  return out;
+}
+
+RunDetail ShowRun(const std::string& db_path, const std::string& which) {
+  store::Database db = OpenForReading(db_path);
+  store::Catalog catalog(db);
+  std::vector<RunRecord> matches;
+  std::vector<std::string> names;
+  for (auto& run : catalog.Runs()) {
+    names.push_back(run.name);
+    if (run.name == which || run.path == which || std::to_string(run.run_id) == which) {
+      matches.push_back(std::move(run));
+    }
+  }
+  if (matches.size() != 1) {
+    std::string listed;
+    for (std::size_t i = 0; i < names.size() && i < 20; ++i) listed += "\n  " + names[i];
+    throw UsageError(matches.empty() ? "no run named '" + which + "'; runs:" + listed
+                                     : "several runs match '" + which + "'; use the path",
+                     db_path);
+  }
+  RunDetail detail;
+  detail.run = std::move(matches.front());
+  detail.params = catalog.Params(detail.run.run_id);
+  for (auto& s : catalog.Scores("")) {
+    if (s.run_id == detail.run.run_id) detail.scores.push_back(std::move(s));
+  }
+  for (auto& f : catalog.Failures()) {
+    if (f.run_id == detail.run.run_id) detail.failures.push_back(std::move(f));
+  }
+  return detail;
+}
+
+}  // namespace rankme::app
