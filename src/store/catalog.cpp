@@ -31,6 +31,17 @@ std::optional<std::string> OptionalText(const SQLite::Column& column) {
   return column.getString();
 }
 
+// The first column of the only row of `select`, which is then reset. A cached statement left
+// active keeps its read snapshot open after COMMIT; the connection's next BEGIN IMMEDIATE then
+// fails with "database is locked" at once (a stale snapshot cannot be upgraded, so the busy
+// timeout does not apply) whenever another process wrote meanwhile.
+std::int64_t SingleInt64(SQLite::Statement& select) {
+  RANKME_CHECK(select.executeStep());
+  const std::int64_t value = select.getColumn(0).getInt64();
+  select.reset();
+  return value;
+}
+
 }  // namespace
 
 std::string NowUtc() {
@@ -59,8 +70,7 @@ std::int64_t Catalog::UpsertSweep(const std::string& root) {
     upsert.exec();
     auto& select = impl.Prepare("SELECT sweep_id FROM sweeps WHERE root = ?1");
     select.bind(1, root);
-    select.executeStep();
-    return select.getColumn(0).getInt64();
+    return SingleInt64(select);
   });
 }
 
@@ -94,8 +104,7 @@ std::int64_t Catalog::UpsertRun(std::int64_t sweep_id, const RunUpsert& run) {
 
     auto& select = impl.Prepare("SELECT run_id FROM runs WHERE path = ?1");
     select.bind(1, run.path);
-    select.executeStep();
-    const std::int64_t run_id = select.getColumn(0).getInt64();
+    const std::int64_t run_id = SingleInt64(select);
 
     auto& clear = impl.Prepare("DELETE FROM params WHERE run_id = ?1");
     clear.bind(1, run_id);
@@ -132,8 +141,7 @@ std::int64_t Catalog::UpsertCheckpoint(std::int64_t run_id, const std::string& n
         impl.Prepare("SELECT checkpoint_id FROM checkpoints WHERE run_id = ?1 AND name = ?2");
     select.bind(1, run_id);
     select.bind(2, name);
-    select.executeStep();
-    return select.getColumn(0).getInt64();
+    return SingleInt64(select);
   });
 }
 
@@ -265,7 +273,9 @@ bool Catalog::HasScore(const std::string& content_hash, const std::string& tenso
     select.bind(2, tensor);
     select.bind(3, metric);
     select.bind(4, settings_key);
-    return select.executeStep();
+    const bool found = select.executeStep();
+    select.reset();  // an active statement would hold a read snapshot; see SingleInt64
+    return found;
   });
 }
 
@@ -337,6 +347,7 @@ std::optional<std::vector<double>> Catalog::Spectrum(const std::string& content_
     const SQLite::Column blob = select.getColumn(0);
     std::vector<double> values(static_cast<std::size_t>(blob.getBytes()) / sizeof(double));
     std::memcpy(values.data(), blob.getBlob(), values.size() * sizeof(double));
+    select.reset();
     return values;
   });
 }

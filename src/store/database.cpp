@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <string>
 
 #include "rankme/core/error.h"
@@ -44,6 +46,23 @@ void RefuseNewer(const std::string& path, int version) {
                          std::to_string(Database::LatestSchemaVersion()) +
                          "); use a newer rankme (this is " RANKME_VERSION ")",
                      path);
+  }
+}
+
+// Runs `body` again while SQLite reports the database busy, for up to `timeout_ms`.
+template <typename F>
+void RetryWhileBusy(int timeout_ms, F&& body) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    try {
+      body();
+      return;
+    } catch (const SQLite::Exception& e) {
+      if ((e.getErrorCode() & 0xFF) != SQLITE_BUSY || std::chrono::steady_clock::now() > deadline) {
+        throw;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
   }
 }
 
@@ -95,7 +114,9 @@ Database Database::Open(const std::string& path, const DatabaseOptions& options)
     db.exec("PRAGMA foreign_keys = ON");
     if (!options.read_only) {
       // WAL: readers never block the writer. FULL: a committed result survives power loss too.
-      db.execAndGet("PRAGMA journal_mode = WAL");
+      // Switching a new file to WAL needs it to itself: several processes creating one
+      // database at once get SQLITE_BUSY here without the busy handler, so retry.
+      RetryWhileBusy(options.busy_timeout_ms, [&] { db.execAndGet("PRAGMA journal_mode = WAL"); });
       db.exec("PRAGMA synchronous = FULL");
     }
     RefuseNewer(path, ReadUserVersion(db));
