@@ -25,6 +25,7 @@ nav a:hover{text-decoration:underline}
 .pick.warn{border-color:#f0c9a8;border-left-color:#D55E00;background:#fdf6f0}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:12.5px}
 .tablewrap{overflow-x:auto;border:1px solid var(--line);border-radius:6px}
+.tablewrap.tall{max-height:min(620px,75vh);overflow-y:auto}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 th,td{padding:6px 10px;text-align:left;border-bottom:1px solid var(--line);vertical-align:top}
 tbody tr:last-child td{border-bottom:none}
@@ -59,7 +60,7 @@ svg.plot g.series{transition:opacity .12s}
 body.focus svg.plot g.series{opacity:.1}
 body.focus svg.plot g.series.on{opacity:1}
 .legend{list-style:none;margin:8px 2px 0;padding:0;display:flex;flex-wrap:wrap;gap:2px 14px;font-size:12.5px}
-.legend li{cursor:default;white-space:nowrap}
+.legend li{cursor:default;overflow-wrap:anywhere}
 .legend li.others{color:var(--muted)}
 dl.settings{display:grid;grid-template-columns:max-content 1fr;gap:4px 18px;margin:8px 0}
 dl.settings dt{color:var(--muted)}

@@ -63,8 +63,11 @@ std::string ConfigLabel(const ReportData& data, const ReportConfiguration& confi
   std::string out;
   for (const std::string& key : keys) {
     const auto value = ValueOf(configuration, key);
+    if (!value) continue;  // sweeps of mixed layouts name keys differently
     if (!out.empty()) out += ", ";
-    out += ShortKey(key, keys) + "=" + value.value_or("\u2013");
+    out += ShortKey(key, keys);
+    out += '=';
+    out += *value;
   }
   return out.empty() ? configuration.config_id : out;
 }

@@ -29,7 +29,7 @@ inline constexpr const char* kGrey = "#a3a3a3";
 /// among `keys`, else the whole key.
 std::string ShortKey(const std::string& key, const std::vector<std::string>& keys);
 
-/// "lr=0.001, method=vicreg": the varying hyperparameters of a configuration (every one when
+/// "lr=0.001, method=vicreg": the varying hyperparameters the configuration has (every one when
 /// none varies; its config_id when it has none).
 std::string ConfigLabel(const ReportData& data, const ReportConfiguration& configuration);
 

@@ -46,7 +46,8 @@ std::string RenderLeaderboard(const ReportData& data, const Colours& colours) {
   if (keys.empty() && !data.configurations.empty()) {
     for (const auto& [k, v] : data.configurations.front().hyperparameters) keys.push_back(k);
   }
-  out += R"(<div class="tablewrap"><table class="sortable" id="leaderboard-table"><thead><tr>)";
+  out +=
+      R"(<div class="tablewrap tall"><table class="sortable" id="leaderboard-table"><thead><tr>)";
   out += R"(<th class="num" data-type="num" data-key="rank">rank</th>)";
   for (const std::string& key : keys) {
     const bool numeric = NumericKey(data, key);

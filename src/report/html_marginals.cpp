@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "rankme/report/number_format.h"
@@ -41,6 +42,22 @@ XMap MapLevels(const ReportMarginal& marginal) {
     }
   }
   map.log = !map.categorical && positive && hi >= 9.99 * lo;  // a decade or more
+  if (!map.categorical && !positive) {
+    // Zero beside values decades apart (weight decay 0, 1e-4, …, 0.1): neither a linear nor a log
+    // axis shows them, so they stand in order as categories.
+    double smallest = 0;
+    for (const ReportMarginalLevel& level : marginal.levels) {
+      const double a = std::fabs(*level.numeric);
+      if (a > 0 && (smallest == 0 || a < smallest)) smallest = a;
+    }
+    const double largest = std::max(std::fabs(lo), std::fabs(hi));
+    if (smallest > 0 && largest >= 99.9 * smallest) {
+      map.categorical = true;
+      for (std::size_t i = 0; i < marginal.levels.size(); ++i) {
+        map.position[marginal.levels[i].value] = static_cast<double>(i);
+      }
+    }
+  }
   return map;
 }
 
@@ -144,12 +161,18 @@ std::string RenderMarginals(const ReportData& data, const Colours& colours) {
     out += R"(<p class="hint">No hyperparameter varies in this sweep.</p>)";
     return out + "</section>";
   }
-  out += R"(<div class="grid">)";
+  std::string panels;
   for (const ReportMarginal& marginal : data.marginals) {
     // A key with one value in a group does not vary there (e.g. one determined by `within`).
-    if (marginal.levels.size() > 1) out += Panel(data, colours, marginal);
+    if (marginal.levels.size() > 1) panels += Panel(data, colours, marginal);
   }
-  out += "</div>";
+  if (panels.empty()) {
+    out += R"(<p class="hint">No hyperparameter takes two values among ranked configurations)";
+    out += data.within.empty() ? "" : " of one group";
+    out += ".</p>";
+    return out + "</section>";
+  }
+  out += R"(<div class="grid">)" + panels + "</div>";
   std::vector<std::size_t> all = GroupMembers(data, nullptr);
   return out + Legend(data, colours, all) + "</section>";
 }
