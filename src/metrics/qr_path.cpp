@@ -3,13 +3,24 @@
 // rows_used >= cols: streaming TSQR in float64. R (cols × cols, upper triangular) starts at
 // zero and, for each block B of rows, is replaced by the R factor of [R; B] (LAPACK dtpqrt, which
 // exploits R's triangle); then the singular values of R (dgesdd, no vectors) are those of Z.
+// The blocks alternate between two such streams, whose R factors are merged at the end by one
+// more dtpqrt of [R0; R1] (R1 triangular: l = n). [Q0 0; 0 Q1] and the merge's Q are orthogonal,
+// so R is an R factor of Z (up to a row permutation, which leaves singular values alone), with
+// the same backward error bound as one stream plus one Householder step. The split is fixed
+// (block k goes to stream k mod 2), so the result does not depend on the thread count: with two
+// BLAS threads allowed, the streams run on two threads with single-threaded BLAS (measured:
+// dtpqrt's panel work scales poorly across OpenBLAS threads, two independent streams do not
+// share it); with one, one after the other.
 // rows_used < cols: the scored rows are held in float64 and passed to dgesdd directly.
 #include <lapacke.h>
 
 #include <algorithm>
+#include <array>
+#include <future>
 
 #include "metrics/metrics_internal.h"
 #include "rankme/core/error.h"
+#include "rankme/metrics/blas_runtime.h"
 
 namespace rankme::metrics::internal {
 
@@ -37,14 +48,26 @@ class TsqrAccumulator {
         r_(static_cast<std::size_t>(dim * dim), 0.0),
         t_(static_cast<std::size_t>(panel_ * dim)) {}
 
-  // `rows`: count × dim row-major.
-  void Add(const double* rows, std::int64_t count) {
+  // Copies `rows` (count × dim row-major) into this stream's column-major block.
+  void Load(const double* rows, std::int64_t count) {
+    count_ = count;
     block_.resize(static_cast<std::size_t>(count * dim_));
     for (std::int64_t r = 0; r < count; ++r) {
       for (std::int64_t c = 0; c < dim_; ++c) block_[c * count + r] = rows[r * dim_ + c];
     }
-    const lapack_int info = LAPACKE_dtpqrt(LAPACK_COL_MAJOR, count, dim_, 0, panel_, r_.data(),
-                                           dim_, block_.data(), count, t_.data(), panel_);
+  }
+
+  // R := R factor of [R; loaded block].
+  void Apply() {
+    const lapack_int info = LAPACKE_dtpqrt(LAPACK_COL_MAJOR, count_, dim_, 0, panel_, r_.data(),
+                                           dim_, block_.data(), count_, t_.data(), panel_);
+    RANKME_CHECK(info == 0);
+  }
+
+  // R := R factor of [R; other's R] (triangular below: l = n).
+  void Merge(TsqrAccumulator& other) {
+    const lapack_int info = LAPACKE_dtpqrt(LAPACK_COL_MAJOR, dim_, dim_, dim_, panel_, r_.data(),
+                                           dim_, other.r_.data(), dim_, t_.data(), panel_);
     RANKME_CHECK(info == 0);
   }
 
@@ -59,6 +82,68 @@ class TsqrAccumulator {
   std::vector<double> r_;  // dim × dim column-major, upper triangular
   std::vector<double> t_;
   std::vector<double> block_;
+  std::int64_t count_ = 0;
+};
+
+// Two TSQR streams fed alternately, run on two threads when `parallel`.
+class TwoStreamTsqr {
+ public:
+  TwoStreamTsqr(std::int64_t dim, bool parallel)
+      : streams_{TsqrAccumulator(dim), TsqrAccumulator(dim)}, parallel_(parallel) {}
+
+  void Add(const double* rows, std::int64_t count) {
+    const std::size_t k = next_;
+    next_ = 1 - next_;
+    if (!parallel_) {
+      streams_[k].Load(rows, count);
+      streams_[k].Apply();
+      return;
+    }
+    if (pending_[k].valid()) pending_[k].get();  // its block buffer is free again
+    streams_[k].Load(rows, count);
+    pending_[k] = std::async(std::launch::async, [this, k] { streams_[k].Apply(); });
+  }
+
+  // Waits for the blocks in flight.
+  void Wait() {
+    for (auto& pending : pending_) {
+      if (pending.valid()) pending.get();
+    }
+  }
+
+  std::vector<double> SingularValues() {
+    Wait();
+    streams_[0].Merge(streams_[1]);
+    return streams_[0].SingularValues();
+  }
+
+ private:
+  std::array<TsqrAccumulator, 2> streams_;
+  bool parallel_;
+  std::size_t next_ = 0;
+  // Declared after streams_: destroyed first, so a running task never outlives its stream.
+  std::array<std::future<void>, 2> pending_;
+};
+
+// Single-threaded BLAS until Restore() or destruction, when two threads or more were allowed
+// (the two streams then take one thread each: BLAS threads × streams stays within the count).
+class SingleThreadedBlas {
+ public:
+  SingleThreadedBlas() : saved_(BlasThreads()) {
+    if (saved_ > 1) SetBlasThreads(1);
+  }
+  ~SingleThreadedBlas() { Restore(); }
+  SingleThreadedBlas(const SingleThreadedBlas&) = delete;
+  SingleThreadedBlas& operator=(const SingleThreadedBlas&) = delete;
+  bool parallel() const { return saved_ > 1; }
+  void Restore() {
+    if (saved_ > 1 && !restored_) SetBlasThreads(saved_);
+    restored_ = true;
+  }
+
+ private:
+  int saved_;
+  bool restored_ = false;
 };
 
 }  // namespace
@@ -67,14 +152,18 @@ std::vector<double> ComputeExactSingularValues(RowStream& stream, const RowPlan&
                                                std::size_t block_bytes) {
   const std::int64_t cols = stream.info().cols;
   if (plan.rows_used >= cols) {
-    TsqrAccumulator tsqr(cols);
-    // The block, the window when rows are selected, and the column-major copy.
-    const std::size_t bytes = sizeof(double) * (plan.selected.empty() ? 2 : 3);
+    // Declared first, destroyed last: no stream runs when the thread count is restored.
+    SingleThreadedBlas blas;
+    TwoStreamTsqr tsqr(cols, blas.parallel());
+    // The block, the window when rows are selected, and the two streams' column-major copies.
+    const std::size_t bytes = sizeof(double) * (plan.selected.empty() ? 3 : 4);
     const std::int64_t block_rows =
         BlockRows(block_bytes, cols, bytes, std::max<std::int64_t>(cols, 256));
     FeedRows(stream, plan, block_rows,
              std::function<void(double*, std::int64_t)>(
                  [&tsqr](double* rows, std::int64_t count) { tsqr.Add(rows, count); }));
+    tsqr.Wait();
+    blas.Restore();  // the merge and the SVD of R use every BLAS thread allowed
     return tsqr.SingularValues();
   }
   std::vector<double> z;

@@ -1,0 +1,484 @@
+"""rankme benchmark: every figure is a ratio of two timings taken in the same run.
+
+Called by bench/run (which builds the binaries first); see docs/performance.md for the figures
+and what each item measures. Items (pick a subset by number, default all):
+
+  1 full-rank 25600x2048 float32: `rankme score` end to end vs numpy SVD + formula
+  2 the same vs the floor (ssyrk + dsyevd, bench/floor.cpp); floor vs numpy's Z.T @ Z
+  3 rank 200 and rank 1 of that shape: the exact path vs numpy SVD
+  4 float16 (.npy) and bfloat16 (.safetensors) of the full-rank matrix vs float32
+  5 large N: 2,000,000 x 256 float32, --max-samples 0: peak RSS and time vs floor
+  6 large D: 25600 x 8192 float32: time and peak RSS vs floor
+  7 ingest of a 100-run x 4-checkpoint sweep: --jobs 1 vs --jobs 2, re-ingest time
+  8 `rankme best` / `rankme leaderboard` on a database of 100,000 checkpoints
+
+Timings alternate between the two sides of each ratio (A B A B ...), `--repeat` times, and the
+table shows medians. rankme picks its BLAS kernels itself (it re-executes with
+OPENBLAS_CORETYPE set); numpy and the floor program get OPENBLAS_CORETYPE=SkylakeX (or the value
+of --coretype) in their environment. Each side reports the kernels it ran.
+"""
+import argparse
+import datetime
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.dirname(HERE)
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def run_measured(cmd, env=None):
+    """Runs cmd; returns (wall seconds, the child's own peak RSS in MB, stdout, stderr).
+
+    The peak comes from /usr/bin/time (GNU time, Debian package `time`), whose own small process
+    forks the command: a child forked straight from this Python process would report this
+    process's peak too (Linux carries the pre-exec high-water mark into ru_maxrss). Without
+    /usr/bin/time the figure is wait4's, an upper bound that includes the harness.
+    """
+    timer = "/usr/bin/time"
+    rss_file = None
+    if os.path.exists(timer):
+        fd, rss_file = tempfile.mkstemp(prefix="rankme-bench-rss-")
+        os.close(fd)
+        cmd = [timer, "-f", "%M", "-o", rss_file, *cmd]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    out, err = proc.communicate()  # output is small (JSON)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()[-2000:]}")
+    if rss_file:
+        with open(rss_file) as f:
+            rss = int(f.read().split()[-1]) / 1024.0
+        os.remove(rss_file)
+    else:
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+    return wall, rss, out.decode(), err.decode()
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.rankme = os.path.join(args.build, "rankme")
+        self.floor = os.path.join(args.build, "bench", "rankme_bench_floor")
+        self.tmp = args.tmp
+        self.rows = []  # table rows
+        self.kernels = {}
+        self.blas_env = dict(os.environ, OPENBLAS_CORETYPE=args.coretype)
+        # rankme must choose its kernels itself: no OPENBLAS_CORETYPE inherited.
+        self.rankme_env = {k: v for k, v in os.environ.items()
+                           if k not in ("OPENBLAS_CORETYPE", "RANKME_BLAS_REEXEC")}
+
+    # ---- sides of the ratios ----
+
+    def rankme_score(self, path, extra=()):
+        cmd = [self.rankme, "score", path, "--json", "-v", *extra]
+        wall, rss, out, err = run_measured(cmd, self.rankme_env)
+        result = json.loads(out)[0]
+        for line in err.splitlines():
+            if "BLAS:" in line:
+                self.kernels["rankme"] = line.split("BLAS:", 1)[1].strip()
+        return {"wall": wall, "rss": rss, "seconds": result["seconds"], "method": result["method"],
+                "rankme": result["rankme"], "error_bound": result["error_bound"]}
+
+    def numpy(self, mode, path):
+        cmd = ["/usr/bin/python3", os.path.join(HERE, "np_worker.py"), mode, path]
+        wall, rss, out, _ = run_measured(cmd, self.blas_env)
+        result = json.loads(out)
+        self.kernels["numpy"] = f"OpenBLAS {result['core']} kernels, {result['threads']} threads"
+        result["wall"], result["rss"] = wall, rss
+        return result
+
+    def floor_run(self, path):
+        wall, rss, out, _ = run_measured([self.floor, path], self.blas_env)
+        result = json.loads(out)
+        self.kernels["floor"] = f"OpenBLAS {result['core']} kernels, {result['threads']} threads"
+        result["wall"], result["rss"] = wall, rss
+        return result
+
+    def interleave(self, sides, repeat=None):
+        """sides: {name: callable}; runs them in turn `repeat` times; returns {name: [results]}."""
+        repeat = repeat or self.args.repeat
+        results = {name: [] for name in sides}
+        for _ in range(repeat):
+            for name, fn in sides.items():
+                results[name].append(fn())
+        return results
+
+    def add(self, item, what, figure, target, met, detail):
+        status = "n/a" if met is None else ("met" if met else "MISSED")
+        self.rows.append((item, what, figure, target, status, detail))
+        print(f"  [{item}] {what}: {figure} (target {target}) {status} -- {detail}  "
+              f"[load {loadavg()}]", flush=True)
+
+    # ---- data ----
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def warm(self, path):
+        with open(path, "rb") as f:
+            while f.read(64 << 20):
+                pass
+
+    def full_rank(self):
+        p = self.path("full_25600x2048_f32.npy")
+        if not os.path.exists(p):
+            rng = np.random.default_rng(1)
+            z = rng.standard_normal((25600, 2048), dtype=np.float32)
+            z *= (1.0 + np.arange(2048, dtype=np.float32)) ** -0.5  # decaying, full-rank spectrum
+            np.save(p, z)
+        self.warm(p)
+        return p
+
+    def low_rank(self, rank):
+        p = self.path(f"rank{rank}_25600x2048_f32.npy")
+        if not os.path.exists(p):
+            rng = np.random.default_rng(2 + rank)
+            a = rng.standard_normal((25600, rank), dtype=np.float32)
+            b = rng.standard_normal((rank, 2048), dtype=np.float32)
+            np.save(p, (a @ b).astype(np.float32))
+        self.warm(p)
+        return p
+
+    def half_precision(self):
+        z = np.load(self.full_rank())
+        p16 = self.path("full_25600x2048_f16.npy")
+        if not os.path.exists(p16):
+            np.save(p16, z.astype(np.float16))
+        pbf = self.path("full_25600x2048_bf16.safetensors")
+        if not os.path.exists(pbf):
+            bits = z.view(np.uint32)
+            rounded = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(np.uint16)
+            header = json.dumps({"embeddings": {"dtype": "BF16", "shape": list(z.shape),
+                                                "data_offsets": [0, rounded.nbytes]}}).encode()
+            header += b" " * (-len(header) % 8)
+            with open(pbf, "wb") as f:
+                f.write(len(header).to_bytes(8, "little"))
+                f.write(header)
+                f.write(rounded.tobytes())
+        self.warm(p16)
+        self.warm(pbf)
+        return p16, pbf
+
+    def big(self, name, rows, cols, seed):
+        p = self.path(name)
+        if not os.path.exists(p):
+            out = np.lib.format.open_memmap(p, mode="w+", dtype=np.float32, shape=(rows, cols))
+            rng = np.random.default_rng(seed)
+            scale = (1.0 + np.arange(cols, dtype=np.float32)) ** -0.5
+            step = max(1, (64 << 20) // (cols * 4))
+            for first in range(0, rows, step):
+                n = min(step, rows - first)
+                out[first:first + n] = rng.standard_normal((n, cols), dtype=np.float32) * scale
+            out.flush()
+            del out
+        self.warm(p)
+        return p
+
+    # ---- items ----
+
+    def item_1_2(self, items):
+        p = self.full_rank()
+        sides = {"rankme": lambda: self.rankme_score(p)}
+        if 1 in items:
+            sides["numpy_svd"] = lambda: self.numpy("svd", p)
+        if 2 in items:
+            sides["floor"] = lambda: self.floor_run(p)
+            sides["numpy_gram"] = lambda: self.numpy("gram", p)
+        r = self.interleave(sides)
+        rk = statistics.median(x["wall"] for x in r["rankme"])
+        rk_in = statistics.median(x["seconds"] for x in r["rankme"])
+        method = ",".join(sorted({x["method"] for x in r["rankme"]}))
+        if 1 in items:
+            npy = statistics.median(x["seconds"] for x in r["numpy_svd"])
+            rel = abs(r["rankme"][0]["rankme"] - r["numpy_svd"][0]["rankme"]) / r["numpy_svd"][0]["rankme"]
+            self.add(1, "full-rank 25600x2048 f32: numpy SVD / rankme", f"{npy / rk:.2f}x",
+                     ">= 4.5x", npy / rk >= 4.5,
+                     f"rankme {rk:.2f} s wall ({rk_in:.2f} s in-process, path {method}), "
+                     f"numpy {npy:.2f} s; |rel diff| {rel:.1e}")
+        if 2 in items:
+            fl = statistics.median(x["floor"] for x in r["floor"])
+            ss = statistics.median(x["ssyrk"] for x in r["floor"])
+            ev = statistics.median(x["dsyevd"] for x in r["floor"])
+            ng = statistics.median(x["seconds"] for x in r["numpy_gram"])
+            self.add(2, "full-rank 25600x2048 f32: rankme / floor", f"{rk / fl:.2f}x", "<= 1.3x",
+                     rk / fl <= 1.3,
+                     f"rankme {rk:.2f} s wall, {rk_in:.2f} s in-process ({rk_in / fl:.2f}x); floor "
+                     f"{fl:.2f} s = ssyrk {ss:.2f} + dsyevd {ev:.2f}")
+            self.add(2, "floor check: floor ssyrk / numpy Z.T@Z", f"{ss / ng:.2f}x", "~1x", None,
+                     f"ssyrk {ss:.2f} s, numpy Z.T@Z {ng:.2f} s")
+
+    def item_3(self):
+        p_full = self.full_rank()
+        for rank in (200, 1):
+            p = self.low_rank(rank)
+            r = self.interleave({"rankme": lambda: self.rankme_score(p),
+                                 "numpy": lambda: self.numpy("svd", p)})
+            rk = statistics.median(x["wall"] for x in r["rankme"])
+            npy = statistics.median(x["seconds"] for x in r["numpy"])
+            method = ",".join(sorted({x["method"] for x in r["rankme"]}))
+            rel = abs(r["rankme"][0]["rankme"] - r["numpy"][0]["rankme"]) / r["numpy"][0]["rankme"]
+            self.add(3, f"rank {rank} 25600x2048 f32: numpy SVD / rankme", f"{npy / rk:.2f}x",
+                     "> 1x, path qr", npy / rk > 1.0 and method == "qr",
+                     f"rankme {rk:.2f} s (path {method}), numpy {npy:.2f} s; "
+                     f"|rel diff| vs numpy float32 SVD {rel:.1e}")
+        del p_full
+
+    def item_4(self):
+        p32 = self.full_rank()
+        p16, pbf = self.half_precision()
+        r = self.interleave({"f32": lambda: self.rankme_score(p32),
+                             "f16": lambda: self.rankme_score(p16),
+                             "bf16": lambda: self.rankme_score(pbf)})
+        t32 = statistics.median(x["wall"] for x in r["f32"])
+        for name in ("f16", "bf16"):
+            t = statistics.median(x["wall"] for x in r[name])
+            method = ",".join(sorted({x["method"] for x in r[name]}))
+            self.add(4, f"{name} / f32 (25600x2048, rankme)", f"{t / t32:.2f}x", "<= 1.2x",
+                     t / t32 <= 1.2, f"{name} {t:.2f} s (path {method}), f32 {t32:.2f} s")
+
+    def item_5(self):
+        p = self.big("largeN_2000000x256_f32.npy", 2_000_000, 256, 5)
+        r = self.interleave({"rankme": lambda: self.rankme_score(p, ["--max-samples", "0"]),
+                             "floor": lambda: self.floor_run(p)})
+        rk = statistics.median(x["wall"] for x in r["rankme"])
+        rss = max(x["rss"] for x in r["rankme"])
+        fl = statistics.median(x["floor"] for x in r["floor"])
+        method = ",".join(sorted({x["method"] for x in r["rankme"]}))
+        self.add(5, "large N 2e6x256 f32 (2 GB): peak RSS", f"{rss:.0f} MB", "<= 150 MB",
+                 rss <= 150, f"max over {len(r['rankme'])} runs, --max-samples 0")
+        self.add(5, "large N 2e6x256 f32: rankme / floor", f"{rk / fl:.2f}x", "<= 1.3x",
+                 rk / fl <= 1.3, f"rankme {rk:.2f} s (path {method}), floor {fl:.2f} s "
+                 f"(floor maps the whole file: {max(x['rss'] for x in r['floor']):.0f} MB)")
+
+    def item_6(self):
+        p = self.big("largeD_25600x8192_f32.npy", 25600, 8192, 6)
+        repeat = self.args.repeat_large_d
+        r = self.interleave({"rankme": lambda: self.rankme_score(p),
+                             "floor": lambda: self.floor_run(p)}, repeat)
+        rk = statistics.median(x["wall"] for x in r["rankme"])
+        rss = max(x["rss"] for x in r["rankme"])
+        fl = statistics.median(x["floor"] for x in r["floor"])
+        frss = max(x["rss"] for x in r["floor"])
+        method = ",".join(sorted({x["method"] for x in r["rankme"]}))
+        self.add(6, "large D 25600x8192 f32: rankme / floor", f"{rk / fl:.2f}x", "report",
+                 None, f"rankme {rk:.1f} s (path {method}), floor {fl:.1f} s "
+                 f"(ssyrk {statistics.median(x['ssyrk'] for x in r['floor']):.1f} + dsyevd "
+                 f"{statistics.median(x['dsyevd'] for x in r['floor']):.1f}); {repeat} run(s)")
+        self.add(6, "large D: peak RSS rankme / floor", f"{rss:.0f} / {frss:.0f} MB", "report",
+                 None, "file 800 MB; Gram 8192^2 float64 = 512 MB")
+
+    def sweep(self):
+        root = self.path("sweep")
+        if not os.path.exists(root):
+            rng = np.random.default_rng(7)
+            base = rng.standard_normal((4096, 256), dtype=np.float32)
+            for run in range(100):
+                d = os.path.join(root, f"run_{run:03d}")
+                os.makedirs(d)
+                with open(os.path.join(d, "config.yaml"), "w") as f:
+                    f.write(f"lr: {10 ** -(1 + run % 5)}\nwd: {0.01 * (run // 5)}\nseed: {run}\n")
+                for k, step in enumerate((100, 200, 300, 400)):
+                    z = base * np.float32(1.0 + 0.001 * (run * 4 + k))  # distinct content
+                    z[0, 0] = run * 4 + k
+                    np.save(os.path.join(d, f"step_{step:06d}.npy"), z)
+        for dirpath, _, files in os.walk(root):
+            for name in files:
+                self.warm(os.path.join(dirpath, name))
+        return root
+
+    def ingest(self, root, db, jobs):
+        cmd = [self.rankme, "ingest", root, "--db", db, "--jobs", str(jobs), "--json", "-q",
+               "--settle-seconds", "0"]
+        wall, rss, out, _ = run_measured(cmd, self.rankme_env)
+        summary = json.loads(out)
+        return {"wall": wall, "rss": rss, "summary": summary}
+
+    def item_7(self):
+        root = self.sweep()
+
+        def fresh(jobs):
+            db = self.path(f"ingest_j{jobs}.db")
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(db + suffix):
+                    os.remove(db + suffix)
+            for entry in os.listdir(self.tmp):
+                if entry.startswith(f"ingest_j{jobs}.db"):
+                    full = os.path.join(self.tmp, entry)
+                    if os.path.isfile(full):
+                        os.remove(full)
+            return self.ingest(root, db, jobs)
+
+        r = self.interleave({"j1": lambda: fresh(1), "j2": lambda: fresh(2)})
+        t1 = statistics.median(x["wall"] for x in r["j1"])
+        t2 = statistics.median(x["wall"] for x in r["j2"])
+        rss1 = max(x["rss"] for x in r["j1"])
+        rss2 = max(x["rss"] for x in r["j2"])
+        eff = t1 / (2 * t2)
+        self.add(7, "ingest 100 runs x 4 ckpt 4096x256: T(j1) / (2 T(j2))", f"{eff:.2f}",
+                 ">= 0.85", eff >= 0.85,
+                 f"jobs 1 {t1:.2f} s, jobs 2 {t2:.2f} s; peak RSS {rss1:.0f} / {rss2:.0f} MB; "
+                 f"summary {json.dumps(r['j2'][-1]['summary'])[:160]}")
+        again = [self.ingest(root, self.path("ingest_j2.db"), 2) for _ in range(self.args.repeat)]
+        t = statistics.median(x["wall"] for x in again)
+        self.add(7, "re-ingest of the unchanged sweep", f"{t:.3f} s", "<= 0.5 s", t <= 0.5,
+                 f"jobs 2, process wall time, median of {len(again)}")
+
+    def item_8(self):
+        have = {}
+        for command in ("best", "leaderboard"):
+            proc = subprocess.run([self.rankme, command, "--help"], capture_output=True,
+                                  env=self.rankme_env)
+            have[command] = proc.returncode == 0
+        missing = [c for c, ok in have.items() if not ok]
+        if missing:
+            self.add(8, "queries on 100,000 checkpoints", "not available", "<= 100 ms", None,
+                     f"`rankme {' / '.join(missing)}` does not exist in this build")
+            return
+        db = self.query_database()
+        for command in ("best", "leaderboard"):
+            times = [run_measured([self.rankme, command, "--db", db], self.rankme_env)[0]
+                     for _ in range(max(3, self.args.repeat))]
+            t = statistics.median(times)
+            self.add(8, f"`rankme {command}` on 100,000 checkpoints", f"{t * 1000:.0f} ms",
+                     "<= 100 ms", t <= 0.1, "process wall time, median")
+
+    def query_database(self):
+        """A database of 100,000 checkpoints: a small sweep ingested, then rows replicated."""
+        import sqlite3
+        db = self.path("queries.db")
+        if os.path.exists(db):
+            return db
+        root = self.path("query_sweep")
+        rng = np.random.default_rng(8)
+        for run in range(4):
+            d = os.path.join(root, f"run_{run}")
+            os.makedirs(d, exist_ok=True)
+            with open(os.path.join(d, "config.yaml"), "w") as f:
+                f.write(f"lr: {10 ** -(1 + run)}\nseed: {run}\n")
+            np.save(os.path.join(d, "step_000100.npy"),
+                    rng.standard_normal((64, 16), dtype=np.float32))
+        self.ingest(root, db, 1)
+        # Replicate through SQL (schema of migrations/0001_initial.sql): 1000 runs of 250
+        # configurations x 4 seeds, 100 checkpoints each, every checkpoint with its own score.
+        con = sqlite3.connect(db)
+        sweep_id, = con.execute("select sweep_id from sweeps").fetchone()
+        run = con.execute("select layout, first_seen_at from runs limit 1").fetchone()
+        tensor = con.execute("select tensor, stat_key, rows, cols, dtype, updated_at "
+                             "from tensors where status = 'ok' limit 1").fetchone()
+        score = con.execute("select settings_key, eps, max_samples, subsample_seed, "
+                            "algorithm_version, tool_version, computed_at from scores "
+                            "limit 1").fetchone()
+        values = rng.uniform(1.0, 200.0, size=100_000)
+        with con:
+            for c in range(250):
+                key = json.dumps({"lr": 10.0 ** (-1 - c % 5), "wd": 0.001 * (c // 5)},
+                                 sort_keys=True, separators=(",", ":"))
+                con.execute("insert into configurations values (?, ?)", (f"bench{c:04d}", key))
+            for r in range(1000):
+                cfg, seed = r % 250, r // 250
+                cur = con.execute(
+                    "insert into runs (sweep_id, path, name, layout, config_id, seed, "
+                    "config_json, first_seen_at, last_seen_at) values (?,?,?,?,?,?,?,?,?)",
+                    (sweep_id, f"{root}/bench_run_{r:04d}", f"bench_run_{r:04d}", run[0],
+                     f"bench{cfg:04d}", str(seed), json.dumps({"seed": seed}), run[1], run[1]))
+                run_id = cur.lastrowid
+                con.execute("insert into params values (?, 'seed', ?, 'seed')", (run_id, str(seed)))
+                for k in range(100):
+                    i = r * 100 + k
+                    cur = con.execute(
+                        "insert into checkpoints (run_id, name, step, position) values (?,?,?,?)",
+                        (run_id, f"step_{(k + 1) * 100:06d}.npy", (k + 1) * 100, k))
+                    digest = f"{i:032x}"
+                    con.execute(
+                        "insert into tensors (checkpoint_id, source, tensor, files_json, stat_key, "
+                        "content_hash, rows, cols, dtype, status, updated_at) "
+                        "values (?,?,?,?,?,?,?,?,?, 'ok', ?)",
+                        (cur.lastrowid, json.dumps([f"bench_{i}.npy"]), tensor[0],
+                         json.dumps([f"bench_{i}.npy"]), tensor[1], digest, tensor[2], tensor[3],
+                         tensor[4], tensor[5]))
+                    con.execute(
+                        "insert into scores (content_hash, tensor, metric, settings_key, value, "
+                        "status, method, error_bound, rows_used, rows_total, cols, dtype, eps, "
+                        "max_samples, subsample_seed, algorithm_version, tool_version, seconds, "
+                        "computed_at) values (?,?, 'rankme', ?,?, 'ok', 'gram', 1e-9, ?,?,?,?,?,?,?,"
+                        "?,?, 0.01, ?)",
+                        (digest, tensor[0], score[0], float(values[i]), tensor[2], tensor[2],
+                         tensor[3], tensor[4], *score[1:]))
+        con.close()
+        return db
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("items", nargs="*", type=int, help="items to run (default: all)")
+    parser.add_argument("--build", required=True, help="build folder with rankme")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each side (median)")
+    parser.add_argument("--repeat-large-d", type=int, default=1,
+                        help="runs of each side for item 6 (one takes minutes)")
+    parser.add_argument("--coretype", default="SkylakeX",
+                        help="OPENBLAS_CORETYPE for numpy and the floor program")
+    parser.add_argument("--keep", metavar="DIR", help="keep generated data in DIR (reused)")
+    args = parser.parse_args()
+    items = set(args.items or range(1, 9))
+
+    if args.keep:
+        os.makedirs(args.keep, exist_ok=True)
+        args.tmp = args.keep
+    else:
+        args.tmp = tempfile.mkdtemp(prefix="rankme-bench-", dir=os.environ.get("TMPDIR", "/tmp"))
+    bench = Bench(args)
+    cpu = "?"
+    for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
+        if line.startswith("Model name:"):
+            cpu = line.split(":", 1)[1].strip()
+    started = time.time()
+    print(f"rankme bench {datetime.datetime.now().isoformat(timespec='seconds')}: {cpu}, "
+          f"{os.cpu_count()} cores, load {loadavg()}, repeat {args.repeat}, data in {args.tmp}",
+          flush=True)
+    start_load = loadavg()
+    try:
+        steps = [({1, 2}, lambda: bench.item_1_2(items)), ({3}, bench.item_3),
+                 ({4}, bench.item_4), ({5}, bench.item_5), ({6}, bench.item_6),
+                 ({7}, bench.item_7), ({8}, bench.item_8)]
+        for wanted, step in steps:
+            if items & wanted:
+                try:
+                    step()
+                except Exception as e:  # one broken item must not hide the others
+                    bench.add(min(items & wanted), "error", "failed", "-", False, str(e)[:300])
+    finally:
+        if not args.keep:
+            shutil.rmtree(args.tmp, ignore_errors=True)
+
+    print()
+    print(f"machine: {cpu}, {os.cpu_count()} cores; load at start {start_load}, at end "
+          f"{loadavg()}; {time.time() - started:.0f} s; {datetime.date.today().isoformat()}")
+    for side in ("rankme", "numpy", "floor"):
+        if side in bench.kernels:
+            print(f"kernels {side}: {bench.kernels[side]}")
+    headers = ("#", "measurement", "figure", "target", "status", "details (medians)")
+    widths = [max(len(str(row[i])) for row in [headers] + bench.rows) for i in range(5)]
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths + [0])) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths + [len(headers[5])]) + "|")
+    for row in bench.rows:
+        print("| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths + [0])) + " |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
