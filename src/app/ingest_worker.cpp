@@ -78,7 +78,9 @@ std::unique_ptr<RowStream> OpenGroupTensor(const std::vector<std::string>& paths
   info.source = spec_of(paths.front()) + " (+" + std::to_string(paths.size() - 1) + " shards)";
   std::vector<io::RowPart> parts;
   for (const auto& path : paths) {
-    const auto& entry = io::FindTensorEntry(io::ListTensors(path), whole.name, path);
+    // Keep the listing alive: FindTensorEntry returns a reference into it.
+    const std::vector<io::TensorEntry> listing = io::ListTensors(path);
+    const auto& entry = io::FindTensorEntry(listing, whole.name, path);
     parts.push_back({entry.shape[0], [spec = spec_of(path), options] {
                        return io::OpenEmbeddings(spec, options);
                      }});
@@ -120,13 +122,17 @@ IngestOutcome ProcessWork(const IngestWork& work, const IngestOptions& options,
   std::int64_t previous_attempts = 0;
   for (const auto& p : work.previous) previous_attempts = std::max(previous_attempts, p.attempts);
 
-  auto fail = [&](const Error& e, bool changed_while_reading) {
+  // Modified less than settle_seconds ago: possibly still being written.
+  auto is_fresh = [&] {
     double newest = 0;
     try {
       newest = io::NewestMtimeSeconds(work.paths);
     } catch (const Error&) {
     }
-    const bool fresh = NowSeconds() - newest < options.settle_seconds;
+    return NowSeconds() - newest < options.settle_seconds;
+  };
+  auto fail = [&](const Error& e, bool changed_while_reading) {
+    const bool fresh = is_fresh();
     store::StoredTensor row = base;
     row.tensor = "";
     row.status = (changed_while_reading || fresh) ? "not_ready" : "failed";
@@ -204,6 +210,9 @@ IngestOutcome ProcessWork(const IngestWork& work, const IngestOptions& options,
               {hash, row.tensor, "singular_values", sample_key, result.singular_values});
           any_scored = true;
         } catch (const Error& e) {
+          // A file still being written has a complete header but short data, so it fails
+          // here, not above: while it is fresh the whole source is not ready, as there.
+          if (is_fresh()) return fail(e, false);
           // One bad tensor (NaN, refused shape) fails alone; the file's others still count.
           row.status = "failed";
           row.error_kind = ErrorKind(e);
