@@ -40,6 +40,7 @@ std::string Plot(const ReportData& data, const Colours& colours,
   plot.panel = "trajectories";
   plot.title = title;
   plot.x.label = data.x_label;
+  plot.x.integer = true;
   plot.y.label = MetricName(data) + " (" + (data.tensor.empty() ? "?" : data.tensor) + ")";
   plot.width = 600;
   plot.height = 360;

@@ -80,6 +80,10 @@ std::vector<double> Fit(const Plot& plot, const Axis& axis, bool y, Scale& scale
     hi += pad;
   }
   std::vector<double> ticks = LinearTicks(lo, hi);
+  if (axis.integer) {
+    std::erase_if(ticks, [](double t) { return t != std::floor(t); });
+    if (ticks.empty()) ticks = {std::floor(lo), std::ceil(hi)};
+  }
   scale.lo = std::min(lo, ticks.front());
   scale.hi = std::max(hi, ticks.back());
   return ticks;

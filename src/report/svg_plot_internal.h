@@ -12,7 +12,8 @@ namespace rankme::report::svg {
 /// One axis of a plot.
 struct Axis {
   std::string label;
-  bool log = false;  ///< base-10 logarithmic; values <= 0 are not drawn
+  bool log = false;      ///< base-10 logarithmic; values <= 0 are not drawn
+  bool integer = false;  ///< counts (steps, epochs): no tick between two whole numbers
   /// When non-empty the axis is categorical: x = i sits at category i (log is ignored).
   std::vector<std::string> categories;
 };

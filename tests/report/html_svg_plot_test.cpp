@@ -72,3 +72,16 @@ TEST_CASE("FormatTick writes short exact labels", "[report]") {
   CHECK(svg::FormatTick(12.5) == "12.5");
   CHECK(svg::FormatTick(0) == "0");
 }
+
+TEST_CASE("SVG plot of an integer axis puts no tick between whole numbers", "[report]") {
+  svg::Plot plot;
+  plot.x.integer = true;
+  svg::Series s;
+  s.points = {{0, 10}, {1, 20}, {2, 30}};
+  plot.series.push_back(s);
+  const std::string out = svg::Render(plot);
+  CHECK(out.find(">0.5<") == std::string::npos);
+  CHECK(out.find(">1.5<") == std::string::npos);
+  CHECK(out.find(">1<") != std::string::npos);
+  CHECK(out.find(">2<") != std::string::npos);
+}
