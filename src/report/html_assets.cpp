@@ -70,7 +70,7 @@ ul.notes{margin:6px 0;padding-left:20px;color:var(--muted)}
 .stat b{font-size:16px}
 details.runs{margin-top:10px}
 details.runs summary{cursor:pointer;color:var(--accent);margin-bottom:6px}
-td.run{word-break:break-all}
+td.run,#problems td{overflow-wrap:anywhere}
 footer{margin-top:40px;color:var(--muted);font-size:12px}
 @media (max-width:700px){main{padding:16px 12px}.grid,.grid.wide{grid-template-columns:1fr}}
 )CSS";
