@@ -8,6 +8,10 @@ Command MakeDemoCommand();
 Command MakeIngestCommand();
 Command MakeRunsCommand();
 Command MakeShowCommand();
+Command MakeBestCommand();
+Command MakeLeaderboardCommand();
+Command MakeMarginalsCommand();
+Command MakeValidateCommand();
 
 const std::vector<Command>& CommandTable() {
   static const std::vector<Command> table = {
@@ -15,6 +19,10 @@ const std::vector<Command>& CommandTable() {
       MakeIngestCommand(),
       MakeRunsCommand(),
       MakeShowCommand(),
+      MakeBestCommand(),
+      MakeLeaderboardCommand(),
+      MakeMarginalsCommand(),
+      MakeValidateCommand(),
       MakeDbCommand(),
       MakeDemoCommand(),
   };

@@ -58,4 +58,40 @@ struct TensorFailure {
   std::int64_t attempts = 0;
 };
 
+/// A checkpoint of a run, in the run's order.
+struct CheckpointRecord {
+  std::int64_t checkpoint_id = 0;
+  std::int64_t run_id = 0;
+  std::string name;  ///< file or folder name, e.g. epoch=4-step=1000
+  std::optional<std::int64_t> step;
+  std::optional<std::int64_t> epoch;
+  std::int64_t position = 0;  ///< 0-based order within the run
+};
+
+/// A tensor of a checkpoint that has no score (its read failed, is not ready or vanished), placed
+/// in its run's checkpoint order so checkpoint policies can see it. tensor is '' when the file
+/// could not be read far enough to name its tensors (the failure then concerns every tensor).
+struct UnscoredTensor {
+  std::int64_t run_id = 0;
+  std::int64_t checkpoint_id = 0;
+  std::string checkpoint;
+  std::optional<std::int64_t> step;
+  std::optional<std::int64_t> epoch;
+  std::int64_t position = 0;
+  std::string tensor;
+  std::string status;  ///< failed | not_ready | missing
+  std::string kind;    ///< format | io | data | usage | not_ready ('' when none)
+  std::string message;
+};
+
+/// A label-based number supplied by the user for a run or one of its checkpoints (e.g. the
+/// linear-probe accuracy), as `rankme validate --labels` imports it.
+struct LabelValue {
+  std::int64_t run_id = 0;
+  std::optional<std::int64_t> checkpoint_id;  ///< empty: the number concerns the whole run
+  std::string name;                           ///< e.g. linear_probe_acc
+  double value = 0;
+  std::string source;  ///< the file it was read from
+};
+
 }  // namespace rankme

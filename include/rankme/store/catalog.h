@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -105,6 +106,29 @@ class Catalog {
   std::vector<CheckpointScore> Scores(const std::string& metric = "");
   /// Tensors whose status is not ok.
   std::vector<TensorFailure> Failures();
+
+  // Reads for ranking and validation (src/store/catalog_ranking.cpp). One query each, no
+  // ordering: ranking sorts in memory.
+
+  /// Scores of `metric` per tensor name (how many), for choosing the tensor to rank.
+  std::map<std::string, std::int64_t> ScoredTensors(const std::string& metric);
+  /// Every current score of `metric` and `tensor` (every tensor when empty), in no particular
+  /// order, without the files and the run's name, configuration and seed (ranking takes those
+  /// from Runs()): one indexed pass, the few columns ranking needs.
+  std::vector<CheckpointScore> MetricScores(const std::string& metric, const std::string& tensor);
+  /// The files (JSON list as stored) of `tensor` of each checkpoint in `checkpoint_ids`.
+  std::map<std::int64_t, std::string> TensorFiles(const std::string& tensor,
+                                                  const std::vector<std::int64_t>& checkpoint_ids);
+  /// Every tensor of a checkpoint whose status is not ok, with the checkpoint's place in its run.
+  std::vector<UnscoredTensor> UnscoredTensors();
+  /// Every checkpoint of every run.
+  std::vector<CheckpointRecord> Checkpoints();
+  /// Stores label-based numbers, replacing a stored value with the same (run, checkpoint, name).
+  /// Must run inside a WriteTransaction. Needs schema version 2.
+  void SaveLabels(const std::vector<LabelValue>& labels);
+  /// Stored label-based numbers called `name` (every name when empty). Empty when the schema
+  /// predates labels.
+  std::vector<LabelValue> Labels(const std::string& name = "");
   /// The flattened config of one run: key, JSON value and role, by key.
   std::vector<RunUpsert::Param> Params(std::int64_t run_id);
   /// Number of checkpoints of each run, by run_id.

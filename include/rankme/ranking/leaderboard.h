@@ -1,0 +1,118 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rankme/core/records.h"
+#include "rankme/ranking/checkpoint_policy.h"
+#include "rankme/ranking/statistics.h"
+
+namespace rankme::ranking {
+
+/// What ranking reads: every run, every score of one metric, every tensor without a score.
+struct RankingInput {
+  std::string metric = "rankme";
+  std::vector<RunRecord> runs;
+  std::vector<CheckpointScore> scores;  ///< of `metric`, any settings, any order
+  std::vector<UnscoredTensor> unscored;
+  /// How many scores each tensor has in the database; empty: counted from `scores`. Lets the
+  /// caller load only the scores of the tensor being ranked (see ChooseTensor).
+  std::map<std::string, std::int64_t> tensor_counts;
+};
+
+/// How to rank. Defaults are what `rankme leaderboard` does without flags.
+struct RankingOptions {
+  /// Tensor to rank; empty: `embeddings` when any run has it (as the paper does), else the
+  /// tensor with the most scores.
+  std::string tensor;
+  CheckpointPolicy checkpoint;  ///< default: last
+  /// Hyperparameter key whose values are ranked separately (e.g. method); empty: one ranking.
+  std::string within;
+  /// A configuration is flagged collapsed when its mean RankMe is below this fraction of
+  /// min(rows, D), the largest value RankMe can take. Only for metric rankme.
+  double collapse_fraction = 0.01;
+  /// Keys (last dotted component) that name the training method, for the mixed-methods note.
+  std::vector<std::string> method_keys = {"method", "algorithm", "ssl_method"};
+};
+
+/// One run's value under the policy.
+struct RunValue {
+  std::int64_t run_id = 0;
+  std::string run;  ///< name
+  std::string path;
+  std::optional<std::string> seed;
+  std::optional<double> value;  ///< set only when status is kOk
+  ValueStatus status = ValueStatus::kNotScored;
+  std::string reason;                    ///< why there is no value
+  std::vector<SeriesPoint> checkpoints;  ///< the run's checkpoints for the tensor, in order
+  std::vector<std::size_t> used;         ///< indices into checkpoints behind value (or status)
+  /// Files of the used checkpoints (JSON lists as stored); filled by the caller on demand
+  /// (app::FillFiles), since ranking needs none of them.
+  std::vector<std::string> files;
+  std::int64_t rows = 0, cols = 0;  ///< N and D of the used checkpoints (0 when none)
+  bool any_failed = false;          ///< some checkpoint of the run could not be read or scored
+  bool any_diverged = false;        ///< some checkpoint held NaN/Inf
+};
+
+/// Flags shown next to a configuration.
+struct ConfigurationFlags {
+  bool collapsed = false;   ///< mean RankMe below collapse_fraction × min(N, D), or all-zero
+  bool diverged = false;    ///< a checkpoint held non-finite values
+  bool incomplete = false;  ///< fewer seeds with a value than the most any sibling has
+  bool failed = false;      ///< a checkpoint could not be read or scored
+  bool mixed = false;       ///< its runs differ in D, or some were scored under other settings
+  /// The names of the set flags, in the order above, e.g. {"collapsed", "incomplete"}.
+  std::vector<std::string> Names() const;
+};
+
+/// One configuration (the seeds of one set of hyperparameters) and its aggregate.
+struct ConfigurationRow {
+  std::string config_id;
+  std::map<std::string, std::string> hyperparameters;  ///< every key → JSON literal
+  std::string group;        ///< value of the `within` key as JSON literal ("" without within)
+  Summary summary;          ///< over the runs with a value
+  std::optional<int> rank;  ///< 1-based within its group; ties share the better rank; empty: n = 0
+  ConfigurationFlags flags;
+  std::vector<std::string> flag_reasons;  ///< one sentence per set flag
+  std::vector<RunValue> runs;             ///< every run, in name order
+  std::int64_t rows = 0, cols = 0;        ///< N and D (of its first run with a value)
+};
+
+/// The ranked configurations and what was assumed to rank them.
+struct Leaderboard {
+  std::string metric;
+  std::string tensor;
+  bool tensor_defaulted = false;     ///< the tensor was not asked for
+  std::vector<std::string> tensors;  ///< every tensor with scores of the metric
+  CheckpointPolicy checkpoint;
+  std::string within;
+  std::string settings_key;  ///< the scoring settings compared (see notes when several exist)
+  std::int64_t rows = 0;     ///< the row count (N) compared
+  std::vector<std::string> varying_keys;         ///< hyperparameters whose value differs somewhere
+  std::vector<std::string> groups;               ///< values of `within`, in display order
+  std::vector<ConfigurationRow> configurations;  ///< by group, then rank (unranked last)
+  std::vector<std::string> notes;                ///< assumptions and guards, for stderr
+  bool higher_is_better = true;
+
+  /// Rows of one group, in rank order.
+  std::vector<const ConfigurationRow*> Group(const std::string& group) const;
+};
+
+/// The tensor to rank given how many scores each has: `asked` when given (UsageError when it
+/// has none), else embeddings when present, else the most scored; "" when nothing is scored.
+std::string ChooseTensor(const std::map<std::string, std::int64_t>& counts,
+                         const std::string& asked, const std::string& metric = "rankme");
+
+/// Ranks the configurations of `input`. Scores under more than one (settings, row count) are
+/// never averaged together: the most common pair is compared, runs scored only under others are
+/// shown as incomparable, and a note says so. Throws UsageError when the tensor or the `within`
+/// key does not exist.
+Leaderboard BuildLeaderboard(const RankingInput& input, const RankingOptions& options);
+
+/// A JSON literal for people: strings lose their quotes ("vicreg" → vicreg), others stay.
+std::string DisplayValue(const std::string& json_literal);
+
+}  // namespace rankme::ranking

@@ -1,0 +1,73 @@
+#!/usr/bin/python3
+"""Expected numbers of `rankme validate` on tests/data/real_sweep_small, computed from
+ground_truth.json alone (its reference RankMe from a float64 numpy SVD and its linear-probe
+accuracies), with scipy.stats, independently of rankme.
+
+A configuration is (method, hparams); its label-free value is the mean over its seeds of the
+reference RankMe at the last checkpoint (epoch 6), its label-based value the mean over its seeds
+of linear_probe_acc at the same checkpoint. Spearman rho (average ranks for ties) and Kendall
+tau-b over the configurations, overall and within each method; regret = best label-based value
+minus the label-based value of the configuration with the highest RankMe.
+
+Run once to regenerate tests/ranking/real_sweep_validation_expected.json:
+    /usr/bin/python3 scripts/validate_expected.py > tests/ranking/real_sweep_validation_expected.json
+(needs python3-scipy; the tests only read the JSON.)
+"""
+import json
+import os
+import sys
+from collections import defaultdict
+
+from scipy import stats
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data",
+                    "real_sweep_small")
+
+
+def main():
+    records = json.load(open(os.path.join(ROOT, "ground_truth.json")))
+    last = {}
+    for r in records:  # the last checkpoint of each run
+        if r["run_dir"] not in last or r["step"] > last[r["run_dir"]]["step"]:
+            last[r["run_dir"]] = r
+    configs = defaultdict(list)
+    for r in last.values():
+        key = (r["method"], json.dumps(r["hparams"], sort_keys=True))
+        configs[key].append(r)
+    out = {}
+    for tensor in ("embeddings", "representations"):
+        rows = []
+        for (method, hparams), runs in sorted(configs.items()):
+            rows.append({
+                "method": method,
+                "hparams": json.loads(hparams),
+                "runs": sorted(r["run_dir"] for r in runs),
+                "rankme": sum(r["rankme_" + tensor] for r in runs) / len(runs),
+                "label": sum(r["linear_probe_acc"] for r in runs) / len(runs),
+            })
+
+        def agreement(subset):
+            x = [c["rankme"] for c in subset]
+            y = [c["label"] for c in subset]
+            pick = max(subset, key=lambda c: c["rankme"])
+            best = max(y)
+            return {
+                "n": len(subset),
+                "spearman": float(stats.spearmanr(x, y).correlation) if len(subset) > 1 else None,
+                "kendall_tau_b": float(stats.kendalltau(x, y, variant="b").correlation)
+                if len(subset) > 1 else None,
+                "pick_runs": pick["runs"],
+                "pick_label": pick["label"],
+                "best_label": best,
+                "regret": best - pick["label"],
+            }
+
+        groups = {m: agreement([c for c in rows if c["method"] == m])
+                  for m in sorted({c["method"] for c in rows})}
+        out[tensor] = {"configurations": rows, "all": agreement(rows), "within_method": groups}
+    json.dump(out, sys.stdout, indent=1, sort_keys=True)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

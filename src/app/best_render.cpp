@@ -1,0 +1,126 @@
+// `rankme best` for people and for scripts.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "app/selection_internal.h"
+#include "rankme/app/selection.h"
+#include "rankme/report/number_format.h"
+
+namespace rankme::app {
+
+namespace {
+
+using ranking::ConfigurationRow;
+using report::FormatScore;
+
+std::string Hyperparameters(const std::map<std::string, std::string>& values) {
+  std::vector<std::string> parts;
+  for (const auto& [key, literal] : values) {
+    parts.push_back(key + "=" + ranking::DisplayValue(literal));
+  }
+  return fmt::format("{}", fmt::join(parts, " "));
+}
+
+std::string MeanStd(const ranking::Summary& s) {
+  if (s.n == 0) return "no value";
+  const std::string spread = s.std ? " ± " + FormatScore(*s.std) : "";
+  return fmt::format("{}{} over {} seed{}", FormatScore(s.mean), spread, s.n, s.n == 1 ? "" : "s");
+}
+
+std::string Margin(const ranking::Pick& pick) {
+  if (!pick.margin) return "no runner-up";
+  if (pick.tied) return "tied with the runner-up (picked by config id)";
+  std::string verdict = "spread unknown (fewer than two seeds)";
+  if (pick.within_spread) {
+    verdict = *pick.within_spread ? "WITHIN the seed spread (mean ± std intervals overlap)"
+                                  : "larger than the seed spread";
+  }
+  return fmt::format("margin {}: {}", FormatScore(*pick.margin), verdict);
+}
+
+void Runs(std::string& out, const ConfigurationRow& row) {
+  for (const auto& run : row.runs) {
+    out += fmt::format("    {} (seed {}): ", run.run, run.seed.value_or("-"));
+    if (run.value) {
+      std::vector<std::string> names;
+      for (std::size_t i : run.used) names.push_back(run.checkpoints[i].checkpoint);
+      out += fmt::format("{} at {}\n", FormatScore(*run.value), fmt::join(names, ", "));
+    } else {
+      out += fmt::format("no value: {} ({})\n", ranking::ValueStatusName(run.status), run.reason);
+    }
+    for (const auto& files : run.files) out += fmt::format("      {}\n", files);
+  }
+}
+
+}  // namespace
+
+std::string RenderBestText(const BestReport& report) {
+  const auto& board = report.board;
+  std::string out;
+  for (const ranking::Pick& pick : report.picks) {
+    const std::string where = board.within.empty() ? ""
+                                                   : fmt::format(" within {} = {}", board.within,
+                                                                 ranking::DisplayValue(pick.group));
+    if (!pick.best) {
+      out += fmt::format("no configuration{} has a value\n\n", where);
+      continue;
+    }
+    const ConfigurationRow& row = board.configurations[*pick.best];
+    out += fmt::format("best configuration{}: {}\n", where, row.config_id);
+    out += fmt::format("  hyperparameters: {}\n", Hyperparameters(row.hyperparameters));
+    out += fmt::format("  {} of {} ({} checkpoint): {}\n", board.metric, board.tensor,
+                       board.checkpoint.ToString(), MeanStd(row.summary));
+    if (pick.runner_up) {
+      const ConfigurationRow& next = board.configurations[*pick.runner_up];
+      out += fmt::format("  runner-up {}: {}; {}\n", next.config_id, MeanStd(next.summary),
+                         Margin(pick));
+    }
+    for (const auto& reason : row.flag_reasons) out += fmt::format("  flag: {}\n", reason);
+    out += "  runs:\n";
+    Runs(out, row);
+    for (const Alternative& alt : report.alternatives) {
+      if (alt.group != pick.group) continue;
+      if (alt.config_id.empty()) {
+        out += fmt::format("  with {}: no pick\n", alt.what);
+      } else if (alt.differs) {
+        out += fmt::format("  with {}: the pick CHANGES to {} ({})\n", alt.what, alt.config_id,
+                           Hyperparameters(alt.hyperparameters));
+      } else {
+        out += fmt::format("  with {}: same pick\n", alt.what);
+      }
+    }
+    out += "\n";
+  }
+  if (!out.empty()) out.pop_back();
+  return out;
+}
+
+std::string RenderBestJson(const BestReport& report) {
+  const auto& board = report.board;
+  nlohmann::json out = BoardJson(board);
+  out["picks"] = nlohmann::json::array();
+  for (const ranking::Pick& pick : report.picks) {
+    nlohmann::json p = {{"group", pick.group.empty()
+                                      ? nlohmann::json(nullptr)
+                                      : nlohmann::json::parse(pick.group, nullptr, false)}};
+    p["best"] =
+        pick.best ? ConfigurationJson(board.configurations[*pick.best]) : nlohmann::json(nullptr);
+    p["runner_up"] = pick.runner_up ? ConfigurationJson(board.configurations[*pick.runner_up])
+                                    : nlohmann::json(nullptr);
+    p["margin"] = pick.margin ? nlohmann::json(*pick.margin) : nlohmann::json(nullptr);
+    p["within_spread"] =
+        pick.within_spread ? nlohmann::json(*pick.within_spread) : nlohmann::json(nullptr);
+    p["tied"] = pick.tied;
+    p["alternatives"] = nlohmann::json::array();
+    for (const Alternative& alt : report.alternatives) {
+      if (alt.group != pick.group) continue;
+      p["alternatives"].push_back(
+          {{"what", alt.what}, {"config_id", alt.config_id}, {"differs", alt.differs}});
+    }
+    out["picks"].push_back(std::move(p));
+  }
+  return out.dump(2) + "\n";
+}
+
+}  // namespace rankme::app

@@ -1,0 +1,250 @@
+// Leaderboard, marginals and validation as terminal tables, Markdown, CSV, JSON and LaTeX.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "app/selection_internal.h"
+#include "rankme/app/selection.h"
+#include "rankme/report/number_format.h"
+#include "rankme/report/table.h"
+#include "rankme/report/table_formats.h"
+
+namespace rankme::app {
+
+namespace {
+
+using report::Table;
+using A = Table::Align;
+
+// CSV keeps every digit (for scripts); the other text formats show the meaningful ones.
+std::string Number(double value, ExportFormat format) {
+  return format == ExportFormat::kCsv ? fmt::format("{:.17g}", value) : report::FormatScore(value);
+}
+
+std::string Optional(const std::optional<double>& value, ExportFormat format) {
+  return value ? Number(*value, format) : "";
+}
+
+std::string Render(const Table& table, ExportFormat format, const std::string& caption) {
+  switch (format) {
+    case ExportFormat::kMarkdown:
+      return report::RenderMarkdown(table);
+    case ExportFormat::kCsv:
+      return report::RenderCsv(table);
+    case ExportFormat::kLatex:
+      return report::RenderLatex(table, {caption, ""});
+    default:
+      return report::RenderText(table);
+  }
+}
+
+nlohmann::json OptionalJson(const std::optional<double>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+nlohmann::json Hyperparameters(const std::map<std::string, std::string>& values) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, literal] : values) {
+    out[key] = nlohmann::json::parse(literal, nullptr, false);
+    if (out[key].is_discarded()) out[key] = literal;
+  }
+  return out;
+}
+
+std::vector<std::string> ShownKeys(const ranking::Leaderboard& board) {
+  std::vector<std::string> keys;
+  for (const auto& key : board.varying_keys) {
+    if (key != board.within) keys.push_back(key);
+  }
+  return keys;
+}
+
+}  // namespace
+
+nlohmann::json ConfigurationJson(const ranking::ConfigurationRow& row) {
+  nlohmann::json runs = nlohmann::json::array();
+  for (const auto& run : row.runs) {
+    nlohmann::json checkpoints = nlohmann::json::array();
+    for (std::size_t i : run.used) checkpoints.push_back(run.checkpoints[i].checkpoint);
+    nlohmann::json files = nlohmann::json::array();
+    for (const auto& f : run.files) files.push_back(nlohmann::json::parse(f, nullptr, false));
+    runs.push_back({{"run", run.run},
+                    {"seed", run.seed ? nlohmann::json(*run.seed) : nlohmann::json(nullptr)},
+                    {"value", OptionalJson(run.value)},
+                    {"status", std::string(ranking::ValueStatusName(run.status))},
+                    {"reason", run.reason},
+                    {"checkpoints", checkpoints},
+                    {"files", files}});
+  }
+  return {{"config_id", row.config_id},
+          {"rank", row.rank ? nlohmann::json(*row.rank) : nlohmann::json(nullptr)},
+          {"group", row.group.empty() ? nlohmann::json(nullptr)
+                                      : nlohmann::json::parse(row.group, nullptr, false)},
+          {"hyperparameters", Hyperparameters(row.hyperparameters)},
+          {"n", row.summary.n},
+          {"mean", row.summary.n ? nlohmann::json(row.summary.mean) : nlohmann::json(nullptr)},
+          {"std", OptionalJson(row.summary.std)},
+          {"min", row.summary.n ? nlohmann::json(row.summary.min) : nlohmann::json(nullptr)},
+          {"max", row.summary.n ? nlohmann::json(row.summary.max) : nlohmann::json(nullptr)},
+          {"rows", row.rows},
+          {"cols", row.cols},
+          {"flags", row.flags.Names()},
+          {"flag_reasons", row.flag_reasons},
+          {"runs", runs}};
+}
+
+nlohmann::json BoardJson(const ranking::Leaderboard& board) {
+  return {
+      {"metric", board.metric},
+      {"tensor", board.tensor},
+      {"tensor_defaulted", board.tensor_defaulted},
+      {"checkpoint", board.checkpoint.ToString()},
+      {"within", board.within.empty() ? nlohmann::json(nullptr) : nlohmann::json(board.within)},
+      {"settings", nlohmann::json::parse(board.settings_key.empty() ? "null" : board.settings_key,
+                                         nullptr, false)},
+      {"rows", board.rows},
+      {"varying_keys", board.varying_keys},
+      {"notes", board.notes}};
+}
+
+std::string RenderLeaderboard(const ranking::Leaderboard& board, ExportFormat format,
+                              std::size_t top) {
+  std::map<std::string, std::size_t> shown;
+  auto keep = [&](const ranking::ConfigurationRow& row) {
+    return top == 0 || shown[row.group]++ < top;
+  };
+  if (format == ExportFormat::kJson) {
+    nlohmann::json out = BoardJson(board);
+    out["configurations"] = nlohmann::json::array();
+    for (const auto& row : board.configurations) {
+      if (keep(row)) out["configurations"].push_back(ConfigurationJson(row));
+    }
+    return out.dump(2) + "\n";
+  }
+  const auto keys = ShownKeys(board);
+  Table table;
+  table.headers = {"rank"};
+  table.align = {A::kRight};
+  if (!board.within.empty()) {
+    table.headers.push_back(board.within);
+    table.align.push_back(A::kLeft);
+  }
+  for (const auto& key : keys) {
+    table.headers.push_back(key);
+    table.align.push_back(A::kLeft);
+  }
+  for (const char* h : {"mean", "std", "n", "min", "max"}) {
+    table.headers.emplace_back(h);
+    table.align.push_back(A::kRight);
+  }
+  table.headers.insert(table.headers.end(), {"flags", "config"});
+  for (const auto& row : board.configurations) {
+    if (!keep(row)) continue;
+    std::vector<std::string> cells = {row.rank ? std::to_string(*row.rank) : "-"};
+    if (!board.within.empty()) cells.push_back(ranking::DisplayValue(row.group));
+    for (const auto& key : keys) {
+      const auto it = row.hyperparameters.find(key);
+      cells.push_back(it == row.hyperparameters.end() ? "-" : ranking::DisplayValue(it->second));
+    }
+    const bool has = row.summary.n > 0;
+    cells.push_back(has ? Number(row.summary.mean, format) : "");
+    cells.push_back(Optional(row.summary.std, format));
+    cells.push_back(std::to_string(row.summary.n));
+    cells.push_back(has ? Number(row.summary.min, format) : "");
+    cells.push_back(has ? Number(row.summary.max, format) : "");
+    cells.push_back(fmt::format("{}", fmt::join(row.flags.Names(), " ")));
+    cells.push_back(row.config_id);
+    table.rows.push_back(std::move(cells));
+  }
+  return Render(table, format,
+                fmt::format("{} of {} ({} checkpoint), mean over seeds", board.metric, board.tensor,
+                            board.checkpoint.ToString()));
+}
+
+std::string RenderMarginals(const ranking::Leaderboard& board,
+                            const std::vector<ranking::MarginalRow>& rows, ExportFormat format) {
+  if (format == ExportFormat::kJson) {
+    nlohmann::json out = BoardJson(board);
+    out["marginals"] = nlohmann::json::array();
+    for (const auto& m : rows) {
+      out["marginals"].push_back(
+          {{"group", m.group.empty() ? nlohmann::json(nullptr)
+                                     : nlohmann::json::parse(m.group, nullptr, false)},
+           {"key", m.key},
+           {"value", nlohmann::json::parse(m.value, nullptr, false)},
+           {"configurations", m.configurations},
+           {"runs", m.runs},
+           {"mean", m.mean},
+           {"best", m.best}});
+    }
+    return out.dump(2) + "\n";
+  }
+  Table table;
+  if (!board.within.empty()) table.headers.push_back(board.within);
+  table.headers.insert(table.headers.end(),
+                       {"hyperparameter", "value", "configurations", "runs", "mean", "best"});
+  table.align.assign(table.headers.size() - 4, A::kLeft);
+  table.align.insert(table.align.end(), 4, A::kRight);
+  for (const auto& m : rows) {
+    std::vector<std::string> cells;
+    if (!board.within.empty()) cells.push_back(ranking::DisplayValue(m.group));
+    cells.insert(cells.end(),
+                 {m.key, ranking::DisplayValue(m.value), std::to_string(m.configurations),
+                  std::to_string(m.runs), Number(m.mean, format), Number(m.best, format)});
+    table.rows.push_back(std::move(cells));
+  }
+  return Render(table, format,
+                fmt::format("mean {} of {} per hyperparameter value", board.metric, board.tensor));
+}
+
+std::string RenderValidation(const ValidateReport& report, ExportFormat format) {
+  const auto& v = report.validation;
+  std::vector<const ranking::Agreement*> lines = {&v.overall};
+  for (const auto& g : v.groups) lines.push_back(&g);
+  if (format == ExportFormat::kJson) {
+    nlohmann::json out = BoardJson(report.board);
+    out["label"] = v.label;
+    out["imported"] = report.imported;
+    out["unmatched"] = report.unmatched;
+    out["validation_notes"] = v.notes;
+    out["agreement"] = nlohmann::json::array();
+    for (const auto* a : lines) {
+      out["agreement"].push_back(
+          {{"group", a == &v.overall ? nlohmann::json("all")
+                                     : nlohmann::json::parse(a->group, nullptr, false)},
+           {"n", a->n},
+           {"spearman", OptionalJson(a->spearman)},
+           {"kendall_tau_b", OptionalJson(a->kendall)},
+           {"pick", a->pick},
+           {"pick_label", OptionalJson(a->pick_label)},
+           {"label_best", a->label_best},
+           {"label_best_value", OptionalJson(a->label_best_value)},
+           {"regret", OptionalJson(a->regret)}});
+    }
+    out["configurations"] = nlohmann::json::array();
+    for (const auto& c : v.configurations) {
+      out["configurations"].push_back({{"config_id", c.config_id},
+                                       {"metric", OptionalJson(c.metric)},
+                                       {"label", OptionalJson(c.label)},
+                                       {"label_runs", c.label_runs}});
+    }
+    return out.dump(2) + "\n";
+  }
+  Table table;
+  table.headers = {"group",           "n",     "spearman",
+                   "kendall_tau_b",   "pick",  "pick " + v.label,
+                   "best " + v.label, "regret"};
+  table.align = {A::kLeft, A::kRight, A::kRight, A::kRight,
+                 A::kLeft, A::kRight, A::kRight, A::kRight};
+  for (const auto* a : lines) {
+    table.rows.push_back({a == &v.overall ? "all" : ranking::DisplayValue(a->group),
+                          std::to_string(a->n), Optional(a->spearman, format),
+                          Optional(a->kendall, format), a->pick, Optional(a->pick_label, format),
+                          Optional(a->label_best_value, format), Optional(a->regret, format)});
+  }
+  return Render(
+      table, format,
+      fmt::format("{} of {} against {}", report.board.metric, report.board.tensor, v.label));
+}
+
+}  // namespace rankme::app

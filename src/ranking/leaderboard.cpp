@@ -1,0 +1,232 @@
+// Seeds grouped into configurations, aggregated, flagged and ranked (within groups).
+#include "rankme/ranking/leaderboard.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "ranking/ranking_internal.h"
+#include "rankme/core/error.h"
+
+namespace rankme::ranking {
+
+std::vector<std::string> ConfigurationFlags::Names() const {
+  std::vector<std::string> names;
+  if (collapsed) names.emplace_back("collapsed");
+  if (diverged) names.emplace_back("diverged");
+  if (incomplete) names.emplace_back("incomplete");
+  if (failed) names.emplace_back("failed");
+  if (mixed) names.emplace_back("mixed");
+  return names;
+}
+
+std::vector<const ConfigurationRow*> Leaderboard::Group(const std::string& group) const {
+  std::vector<const ConfigurationRow*> out;
+  for (const auto& row : configurations) {
+    if (row.group == group) out.push_back(&row);
+  }
+  return out;
+}
+
+std::string DisplayValue(const std::string& json_literal) {
+  if (json_literal.size() >= 2 && json_literal.front() == '"' && json_literal.back() == '"' &&
+      json_literal.find('\\') == std::string::npos) {
+    return json_literal.substr(1, json_literal.size() - 2);
+  }
+  return json_literal;
+}
+
+namespace {
+
+void Flag(ConfigurationRow& row, bool ConfigurationFlags::*flag, std::string reason) {
+  row.flags.*flag = true;
+  row.flag_reasons.push_back(std::move(reason));
+}
+
+void Aggregate(ConfigurationRow& row, const RankingOptions& options, const std::string& metric) {
+  std::vector<double> values;
+  std::set<std::int64_t> dims;
+  for (const RunValue& run : row.runs) {
+    if (run.value) {
+      values.push_back(*run.value);
+      if (row.cols == 0) {
+        row.rows = run.rows;
+        row.cols = run.cols;
+      }
+    }
+    if (run.cols > 0) dims.insert(run.cols);
+    if (run.any_diverged || run.status == ValueStatus::kDiverged) {
+      if (!row.flags.diverged)
+        Flag(row, &ConfigurationFlags::diverged, run.run + ": non-finite values");
+    }
+    if (run.any_failed || run.status == ValueStatus::kFailed) {
+      if (!row.flags.failed)
+        Flag(row, &ConfigurationFlags::failed, run.run + ": a checkpoint could not be scored");
+    }
+    if (run.status == ValueStatus::kDegenerate) {
+      Flag(row, &ConfigurationFlags::collapsed, run.run + ": an all-zero matrix");
+    }
+    if (run.status == ValueStatus::kIncomparable && !row.flags.mixed) {
+      Flag(row, &ConfigurationFlags::mixed, run.run + ": " + run.reason);
+    }
+  }
+  row.summary = Summarize(values);
+  if (dims.size() > 1) {
+    Flag(row, &ConfigurationFlags::mixed,
+         fmt::format("its runs differ in D ({})", fmt::join(dims, ", ")));
+  }
+  const double ceiling = static_cast<double>(std::min(row.rows, row.cols));
+  if (metric == "rankme" && row.summary.n > 0 && !row.flags.collapsed &&
+      row.summary.mean < options.collapse_fraction * ceiling) {
+    Flag(row, &ConfigurationFlags::collapsed,
+         fmt::format("mean RankMe {:.4g} < {:g} × min(N, D) = {:g}", row.summary.mean,
+                     options.collapse_fraction, options.collapse_fraction * ceiling));
+  }
+}
+
+// Competition ranking within each group ("1, 2, 2, 4"); configurations without a value last.
+void RankGroups(Leaderboard& board) {
+  auto better = [&](const ConfigurationRow& a, const ConfigurationRow& b) {
+    if (a.group != b.group) return a.group < b.group;
+    if ((a.summary.n > 0) != (b.summary.n > 0)) return a.summary.n > 0;
+    if (a.summary.n > 0 && a.summary.mean != b.summary.mean) {
+      return board.higher_is_better ? a.summary.mean > b.summary.mean
+                                    : a.summary.mean < b.summary.mean;
+    }
+    return a.config_id < b.config_id;
+  };
+  std::sort(board.configurations.begin(), board.configurations.end(), better);
+  std::size_t group_start = 0;
+  for (std::size_t i = 0; i < board.configurations.size(); ++i) {
+    ConfigurationRow& row = board.configurations[i];
+    const ConfigurationRow* previous = i > 0 ? &board.configurations[i - 1] : nullptr;
+    if (previous && previous->group != row.group) group_start = i;
+    if (row.summary.n == 0) continue;
+    const bool tied = previous && previous->group == row.group && previous->summary.n > 0 &&
+                      previous->summary.mean == row.summary.mean;
+    row.rank = tied ? previous->rank : std::optional<int>(static_cast<int>(i - group_start) + 1);
+  }
+}
+
+// Different D within a group are ranked together (sweeping the projector width is legitimate),
+// but RankMe is bounded by min(N, D): say so.
+void NoteDimensions(Leaderboard& board) {
+  std::map<std::string, std::set<std::int64_t>> dims;
+  for (const auto& row : board.configurations) {
+    if (row.cols > 0) dims[row.group].insert(row.cols);
+  }
+  for (const auto& [group, seen] : dims) {
+    if (seen.size() < 2) continue;
+    board.notes.push_back(fmt::format(
+        "{}configurations differ in D ({}): RankMe is at most min(N, D), so ranks also compare "
+        "widths",
+        group.empty() ? "" : DisplayValue(group) + ": ", fmt::join(seen, ", ")));
+  }
+}
+
+void MarkIncomplete(Leaderboard& board) {
+  std::map<std::string, std::size_t> most_runs;
+  for (const auto& row : board.configurations) {
+    most_runs[row.group] = std::max(most_runs[row.group], row.runs.size());
+  }
+  for (auto& row : board.configurations) {
+    const std::size_t most = most_runs[row.group];
+    if (row.summary.n < most) {
+      Flag(row, &ConfigurationFlags::incomplete,
+           fmt::format("{} of {} seeds have a value (its siblings have up to {})", row.summary.n,
+                       row.runs.size(), most));
+    }
+  }
+}
+
+std::vector<std::string> VaryingKeys(const std::vector<ConfigurationRow>& rows) {
+  std::map<std::string, std::set<std::string>> values;
+  for (const auto& row : rows) {
+    for (const auto& [key, value] : row.hyperparameters) values[key].insert(value);
+  }
+  std::vector<std::string> varying;
+  for (const auto& [key, seen] : values) {
+    std::size_t holders = 0;
+    for (const auto& row : rows) holders += row.hyperparameters.count(key);
+    if (seen.size() > 1 || holders < rows.size()) varying.push_back(key);
+  }
+  return varying;
+}
+
+void NoteMixedMethods(Leaderboard& board, const RankingOptions& options) {
+  std::map<std::string, std::set<std::string>> methods;
+  for (const auto& row : board.configurations) {
+    for (const auto& [key, value] : row.hyperparameters) {
+      const std::string last = key.substr(key.rfind('.') + 1);
+      if (std::find(options.method_keys.begin(), options.method_keys.end(), last) !=
+          options.method_keys.end()) {
+        methods[key].insert(DisplayValue(value));
+      }
+    }
+  }
+  for (const auto& [key, values] : methods) {
+    if (values.size() > 1 && options.within.empty()) {
+      board.notes.push_back(fmt::format(
+          "the sweep mixes {} = {}: RankMe compares runs of one method; rank with --within {}", key,
+          fmt::join(values, ", "), key));
+    }
+  }
+}
+
+}  // namespace
+
+Leaderboard BuildLeaderboard(const RankingInput& input, const RankingOptions& options) {
+  Leaderboard board;
+  board.metric = input.metric;
+  board.checkpoint = options.checkpoint;
+  board.within = options.within;
+  board.tensor = ResolveTensor(input, options, board);
+  const Comparison comparison = ResolveComparison(input, board.tensor, board);
+  board.settings_key = comparison.settings_key;
+  board.rows = comparison.rows;
+  auto values =
+      RunValues(input, board.tensor, comparison, options.checkpoint, board.higher_is_better);
+
+  std::map<std::string, ConfigurationRow> by_config;
+  bool within_found = options.within.empty();
+  for (const RunRecord& run : input.runs) {
+    auto value = values.find(run.run_id);
+    if (value == values.end()) continue;
+    ConfigurationRow& row = by_config[run.config_id];
+    if (row.config_id.empty()) {
+      row.config_id = run.config_id;
+      row.hyperparameters = run.hyperparameters;
+      if (auto it = run.hyperparameters.find(options.within); it != run.hyperparameters.end()) {
+        row.group = it->second;
+        within_found = true;
+      }
+    }
+    row.runs.push_back(std::move(value->second));
+  }
+  if (!within_found) {
+    throw UsageError(
+        fmt::format("--within {}: no configuration has that hyperparameter", options.within));
+  }
+  for (auto& [id, row] : by_config) {
+    std::sort(row.runs.begin(), row.runs.end(),
+              [](const RunValue& a, const RunValue& b) { return a.run < b.run; });
+    Aggregate(row, options, input.metric);
+    board.configurations.push_back(std::move(row));
+  }
+  MarkIncomplete(board);
+  RankGroups(board);
+  for (const auto& row : board.configurations) {
+    if (board.groups.empty() || board.groups.back() != row.group) board.groups.push_back(row.group);
+  }
+  board.varying_keys = VaryingKeys(board.configurations);
+  NoteMixedMethods(board, options);
+  NoteDimensions(board);
+  if (!options.within.empty()) {
+    board.notes.push_back(fmt::format("ranked within {}", options.within));
+  }
+  board.notes.push_back(fmt::format("checkpoint: {}", options.checkpoint.ToString()));
+  return board;
+}
+
+}  // namespace rankme::ranking

@@ -1,0 +1,41 @@
+#include "rankme/ranking/pick.h"
+
+#include <cmath>
+
+namespace rankme::ranking {
+
+std::vector<Pick> PickBest(const Leaderboard& board) {
+  std::vector<Pick> picks;
+  for (const std::string& group : board.groups) {
+    Pick pick;
+    pick.group = group;
+    for (std::size_t i = 0; i < board.configurations.size(); ++i) {
+      const ConfigurationRow& row = board.configurations[i];
+      if (row.group != group || row.summary.n == 0) continue;
+      if (!pick.best) {
+        pick.best = i;
+      } else if (!pick.runner_up) {
+        pick.runner_up = i;
+      }
+    }
+    if (pick.best && pick.runner_up) {
+      const Summary& a = board.configurations[*pick.best].summary;
+      const Summary& b = board.configurations[*pick.runner_up].summary;
+      pick.margin = std::fabs(a.mean - b.mean);
+      pick.tied = a.mean == b.mean;
+      if (a.std && b.std) pick.within_spread = *pick.margin <= *a.std + *b.std;
+    }
+    picks.push_back(pick);
+  }
+  return picks;
+}
+
+std::string PickedConfig(const Leaderboard& board, const std::vector<Pick>& picks,
+                         const std::string& group) {
+  for (const Pick& pick : picks) {
+    if (pick.group == group && pick.best) return board.configurations[*pick.best].config_id;
+  }
+  return "";
+}
+
+}  // namespace rankme::ranking
