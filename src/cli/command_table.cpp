@@ -12,6 +12,7 @@ Command MakeBestCommand();
 Command MakeLeaderboardCommand();
 Command MakeMarginalsCommand();
 Command MakeValidateCommand();
+Command MakeReportCommand();
 
 const std::vector<Command>& CommandTable() {
   static const std::vector<Command> table = {
@@ -23,6 +24,7 @@ const std::vector<Command>& CommandTable() {
       MakeLeaderboardCommand(),
       MakeMarginalsCommand(),
       MakeValidateCommand(),
+      MakeReportCommand(),
       MakeDbCommand(),
       MakeDemoCommand(),
   };
