@@ -125,6 +125,12 @@ DemoResult RunDemo(const DemoOptions& options) {
   ingest.db_path = result.db_path;
   ingest.jobs = options.jobs;
   result.ingest = Ingest(ingest);
+
+  SelectionOptions selection;
+  selection.db_path = result.db_path;
+  selection.ranking.within = "method";  // RankMe compares runs of one method
+  result.best = FindBest(selection);
+  result.leaderboard = LoadLeaderboard(selection);
   return result;
 }
 

@@ -7,6 +7,7 @@
 #include "cli/command_table.h"
 #include "cli/common.h"
 #include "rankme/app/demo.h"
+#include "rankme/app/selection.h"
 #include "rankme/report/number_format.h"
 #include "rankme/report/table.h"
 
@@ -49,9 +50,13 @@ int Run(const app::DemoOptions& options) {
       "scored, {} failed ({:.2f} s).\n\n",
       demo.sweep_dir, demo.db_path, s.runs, s.configurations, s.checkpoints, s.scored, s.failed,
       s.seconds);
+  out += "3. Which configuration to pick, without labels (`rankme best --within method`):\n\n";
+  out += app::RenderBestText(demo.best);
+  out += "\n4. The leaderboard (`rankme leaderboard --within method`):\n\n";
+  out += app::RenderLeaderboard(demo.leaderboard, app::ExportFormat::kTable);
   out += fmt::format(
-      "   Explore it:\n     rankme runs --db {0}\n     rankme db info --db {0}\n"
-      "     sqlite3 {0} 'SELECT run, checkpoint, value FROM checkpoint_scores'\n",
+      "\nExplore it:\n  rankme runs --db {0}\n  rankme leaderboard --db {0} --within method "
+      "--format md\n  sqlite3 {0} 'SELECT run, checkpoint, value FROM checkpoint_scores'\n",
       demo.db_path);
   PrintOut(out);
   return failures == 0 && s.failed == 0 ? 0 : static_cast<int>(ExitCode::kBadInput);

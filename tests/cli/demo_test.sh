@@ -25,4 +25,20 @@ for name in ["flat", "power-law", "rank-deficient", "collapsed"]:
     got = float(re.search(rf"^{name}\s+\S+\s+(\S+)", out, re.M).group(1))
     assert abs(got - want) <= 1e-6 * want, (name, got, want)
 PY
+# The picks equal an independent computation from the database: per method, the configuration
+# whose seeds' last-checkpoint RankMe has the highest mean.
+/usr/bin/python3 - "$tmp/demo/rankme.db" "$tmp/out" <<'PY'
+import json, sqlite3, sys, re, collections
+db, out = sqlite3.connect(sys.argv[1]), open(sys.argv[2]).read()
+rows = db.execute("""SELECT r.config_id, json_extract(c.config_key, '$.method'), s.value
+  FROM checkpoint_scores s JOIN runs r USING (run_id) JOIN configurations c USING (config_id)
+  WHERE s.position = (SELECT max(position) FROM checkpoints k WHERE k.run_id = s.run_id)""").fetchall()
+by = collections.defaultdict(list)
+for config, method, value in rows: by[(method, config)].append(value)
+for method in {m for m, _ in by}:
+    means = {c: sum(v) / len(v) for (m, c), v in by.items() if m == method}
+    best = max(means, key=means.get)
+    assert re.search(rf"best configuration within method = {method}: {best}", out), (method, best)
+assert len(re.findall(r"^\s+\d+\s+(simclr|vicreg)\s", out, re.M)) == 6, "leaderboard rows"
+PY
 echo "demo_test: ok"

@@ -5,6 +5,7 @@
 
 #include "rankme/app/ingest.h"
 #include "rankme/app/score_files.h"
+#include "rankme/app/selection.h"
 
 namespace rankme::app {
 
@@ -30,11 +31,14 @@ struct DemoResult {
   std::string sweep_dir;  ///< the synthetic sweep (Hydra multirun layout)
   std::string db_path;    ///< the database the sweep was ingested into
   IngestSummary ingest;
+  BestReport best;                   ///< `rankme best --within method` on the sweep
+  ranking::Leaderboard leaderboard;  ///< `rankme leaderboard --within method`
 };
 
 /// Writes four matrices with known spectra and scores them, then writes a small synthetic
 /// sweep (method × learning rate × seed, spectra that depend on the hyperparameters and sharpen
-/// with training) and ingests it. Throws IoError when `dir` cannot be written.
+/// with training), ingests it and ranks its configurations within each method. Throws IoError when
+/// `dir` cannot be written.
 DemoResult RunDemo(const DemoOptions& options);
 
 }  // namespace rankme::app
