@@ -131,6 +131,10 @@ DemoResult RunDemo(const DemoOptions& options) {
   selection.ranking.within = "method";  // RankMe compares runs of one method
   result.best = FindBest(selection);
   result.leaderboard = LoadLeaderboard(selection);
+  ReportOptions report;
+  report.within = "method";
+  report.title = "rankme demo: synthetic sweep";
+  result.report = WriteReport(result.db_path, (dir / "report.html").string(), report);
   return result;
 }
 

@@ -55,6 +55,10 @@ int Run(const app::DemoOptions& options) {
   out += "\n4. The leaderboard (`rankme leaderboard --within method`):\n\n";
   out += app::RenderLeaderboard(demo.leaderboard, app::ExportFormat::kTable);
   out += fmt::format(
+      "\n5. The report, one self-contained page with the leaderboard and plots:\n   {} "
+      "({} KB; open it in any browser)\n",
+      demo.report.path, (demo.report.bytes + 1023) / 1024);
+  out += fmt::format(
       "\nExplore it:\n  rankme runs --db {0}\n  rankme leaderboard --db {0} --within method "
       "--format md\n  sqlite3 {0} 'SELECT run, checkpoint, value FROM checkpoint_scores'\n",
       demo.db_path);

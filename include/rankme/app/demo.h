@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "rankme/app/ingest.h"
+#include "rankme/app/report.h"
 #include "rankme/app/score_files.h"
 #include "rankme/app/selection.h"
 
@@ -33,6 +34,7 @@ struct DemoResult {
   IngestSummary ingest;
   BestReport best;                   ///< `rankme best --within method` on the sweep
   ranking::Leaderboard leaderboard;  ///< `rankme leaderboard --within method`
+  ReportFile report;                 ///< `rankme report --within method` at dir/report.html
 };
 
 /// Writes four matrices with known spectra and scores them, then writes a small synthetic
