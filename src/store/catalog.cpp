@@ -21,16 +21,6 @@ void BindOptional(SQLite::Statement& statement, int index, const std::optional<T
   }
 }
 
-std::optional<std::int64_t> OptionalInt(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return column.getInt64();
-}
-
-std::optional<std::string> OptionalText(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return column.getString();
-}
-
 // The first column of the only row of `select`, which is then reset. A cached statement left
 // active keeps its read snapshot open after COMMIT; the connection's next BEGIN IMMEDIATE then
 // fails with "database is locked" at once (a stale snapshot cannot be upgraded, so the busy

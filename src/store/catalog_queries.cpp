@@ -6,20 +6,6 @@
 
 namespace rankme::store {
 
-namespace {
-
-std::optional<std::int64_t> OptionalInt(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return column.getInt64();
-}
-
-std::optional<std::string> OptionalText(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return column.getString();
-}
-
-}  // namespace
-
 std::vector<RunRecord> Catalog::Runs() {
   auto& impl = database_.impl();
   return Guarded(impl.path, "cannot list runs", [&] {

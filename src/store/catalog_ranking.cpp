@@ -4,15 +4,6 @@
 
 namespace rankme::store {
 
-namespace {
-
-std::optional<std::int64_t> OptionalInt(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return column.getInt64();
-}
-
-}  // namespace
-
 std::map<std::string, std::int64_t> Catalog::ScoredTensors(const std::string& metric) {
   auto& impl = database_.impl();
   return Guarded(impl.path, "cannot read scores", [&] {
@@ -77,6 +68,7 @@ std::map<std::int64_t, std::string> Catalog::TensorFiles(
       select.bind(1, id);
       select.bind(2, tensor);
       if (select.executeStep()) out[id] = select.getColumn(0).getString();
+      select.reset();  // no read snapshot left open (see SingleInt64 in catalog.cpp)
     }
     return out;
   });

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "rankme/core/error.h"
@@ -24,6 +25,17 @@ struct Database::Impl {
   SQLite::Database db;
   std::map<std::string, std::unique_ptr<SQLite::Statement>> statements;
 };
+
+/// The column's value, or nullopt when it is NULL.
+inline std::optional<std::int64_t> OptionalInt(const SQLite::Column& column) {
+  if (column.isNull()) return std::nullopt;
+  return column.getInt64();
+}
+
+inline std::optional<std::string> OptionalText(const SQLite::Column& column) {
+  if (column.isNull()) return std::nullopt;
+  return column.getString();
+}
 
 /// A StoreError "<what>: <sqlite message>" naming the database file.
 StoreError StoreErrorFor(const std::string& path, const char* what, const SQLite::Exception& e);
