@@ -16,17 +16,9 @@ Command MakeReportCommand();
 
 const std::vector<Command>& CommandTable() {
   static const std::vector<Command> table = {
-      MakeScoreCommand(),
-      MakeIngestCommand(),
-      MakeRunsCommand(),
-      MakeShowCommand(),
-      MakeBestCommand(),
-      MakeLeaderboardCommand(),
-      MakeMarginalsCommand(),
-      MakeValidateCommand(),
-      MakeReportCommand(),
-      MakeDbCommand(),
-      MakeDemoCommand(),
+      MakeScoreCommand(),  MakeIngestCommand(),      MakeRunsCommand(),      MakeShowCommand(),
+      MakeBestCommand(),   MakeLeaderboardCommand(), MakeMarginalsCommand(), MakeValidateCommand(),
+      MakeReportCommand(), MakeDbCommand(),          MakeDemoCommand(),
   };
   return table;
 }

@@ -62,7 +62,7 @@ T Load(const std::byte* p, bool swap) {
 // float16 → float32 with the F16C instruction, 8 values at a time; chosen at run time so the
 // binary still runs on x86-64 machines without F16C.
 __attribute__((target("avx,f16c"))) void HalfToFloatF16C(const std::byte* src, std::size_t count,
-                                                          float* dst) {
+                                                         float* dst) {
   std::size_t i = 0;
   for (; i + 8 <= count; i += 8) {
     const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 2 * i));
@@ -95,14 +95,22 @@ void Convert(const std::byte* src, DType dtype, ByteOrder order, std::size_t cou
     case DType::kBool:
       for (std::size_t i = 0; i < count; ++i) dst[i] = src[i] != std::byte{0} ? Out(1) : Out(0);
       return;
-    case DType::kInt8: return each(std::int8_t{});
-    case DType::kUInt8: return each(std::uint8_t{});
-    case DType::kInt16: return each(std::int16_t{});
-    case DType::kUInt16: return each(std::uint16_t{});
-    case DType::kInt32: return each(std::int32_t{});
-    case DType::kUInt32: return each(std::uint32_t{});
-    case DType::kInt64: return each(std::int64_t{});
-    case DType::kUInt64: return each(std::uint64_t{});
+    case DType::kInt8:
+      return each(std::int8_t{});
+    case DType::kUInt8:
+      return each(std::uint8_t{});
+    case DType::kInt16:
+      return each(std::int16_t{});
+    case DType::kUInt16:
+      return each(std::uint16_t{});
+    case DType::kInt32:
+      return each(std::int32_t{});
+    case DType::kUInt32:
+      return each(std::uint32_t{});
+    case DType::kInt64:
+      return each(std::int64_t{});
+    case DType::kUInt64:
+      return each(std::uint64_t{});
     case DType::kFloat32: {
       if (!swap && std::is_same_v<Out, float>) {
         std::memcpy(dst, src, count * sizeof(float));
@@ -110,7 +118,8 @@ void Convert(const std::byte* src, DType dtype, ByteOrder order, std::size_t cou
       }
       return each(float{});
     }
-    case DType::kFloat64: return each(double{});
+    case DType::kFloat64:
+      return each(double{});
     case DType::kFloat16: {
 #if defined(__x86_64__)
       if constexpr (std::is_same_v<Out, float>) {

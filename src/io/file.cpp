@@ -68,8 +68,7 @@ void File::ReadAt(std::uint64_t offset, std::size_t length, void* dst) const {
       throw IoError(std::string("read failed: ") + std::strerror(errno), path_);
     }
     if (n == 0) {
-      throw IoError("file shrank while being read (expected " + std::to_string(size_) +
-                        " bytes)",
+      throw IoError("file shrank while being read (expected " + std::to_string(size_) + " bytes)",
                     path_);
     }
     done += static_cast<std::size_t>(n);
@@ -77,8 +76,7 @@ void File::ReadAt(std::uint64_t offset, std::size_t length, void* dst) const {
 }
 
 void File::DropCache(std::uint64_t offset, std::uint64_t length) const {
-  ::posix_fadvise(fd_, static_cast<off_t>(offset), static_cast<off_t>(length),
-                  POSIX_FADV_DONTNEED);
+  ::posix_fadvise(fd_, static_cast<off_t>(offset), static_cast<off_t>(length), POSIX_FADV_DONTNEED);
 }
 
 }  // namespace rankme::io

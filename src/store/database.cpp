@@ -4,8 +4,8 @@
 
 #include <chrono>
 #include <filesystem>
-#include <thread>
 #include <string>
+#include <thread>
 
 #include "rankme/core/error.h"
 #include "rankme/store/migration.h"

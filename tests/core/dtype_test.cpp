@@ -30,7 +30,7 @@ TEST_CASE("DType names round-trip and sizes match numpy", "[core]") {
 TEST_CASE("HalfToFloat decodes every binary16 class exactly", "[core]") {
   CHECK(rankme::HalfToFloat(0x3C00) == 1.0f);
   CHECK(rankme::HalfToFloat(0xC000) == -2.0f);
-  CHECK(rankme::HalfToFloat(0x7BFF) == 65504.0f);              // largest finite
+  CHECK(rankme::HalfToFloat(0x7BFF) == 65504.0f);               // largest finite
   CHECK(rankme::HalfToFloat(0x0001) == std::ldexp(1.0f, -24));  // smallest subnormal
   CHECK(rankme::HalfToFloat(0x0400) == std::ldexp(1.0f, -14));  // smallest normal
   CHECK(std::isinf(rankme::HalfToFloat(0x7C00)));
@@ -43,9 +43,8 @@ TEST_CASE("ConvertToFloat32 handles float16 on the vector path and the tail", "[
   std::vector<std::uint16_t> bits;
   for (unsigned i = 0; i < 19; ++i) bits.push_back(static_cast<std::uint16_t>(0x3C00 + 37 * i));
   std::vector<float> out(bits.size());
-  rankme::ConvertToFloat32(reinterpret_cast<const std::byte*>(bits.data()),
-                           rankme::DType::kFloat16, rankme::ByteOrder::kLittle, bits.size(),
-                           out.data());
+  rankme::ConvertToFloat32(reinterpret_cast<const std::byte*>(bits.data()), rankme::DType::kFloat16,
+                           rankme::ByteOrder::kLittle, bits.size(), out.data());
   for (std::size_t i = 0; i < bits.size(); ++i) CHECK(out[i] == rankme::HalfToFloat(bits[i]));
 }
 

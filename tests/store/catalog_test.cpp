@@ -92,7 +92,8 @@ TEST_CASE("Catalog stores a score once and a new setting beside it", "[store]") 
   tx.Commit();
   CHECK(Count(db, "scores") == 2);
   CHECK(catalog.HasScore("h1", "embeddings", "rankme", MakeScore("h1", 0, 1e-7).settings_key));
-  CHECK_FALSE(catalog.HasScore("h2", "embeddings", "rankme", MakeScore("h1", 0, 1e-7).settings_key));
+  CHECK_FALSE(
+      catalog.HasScore("h2", "embeddings", "rankme", MakeScore("h1", 0, 1e-7).settings_key));
 }
 
 TEST_CASE("Catalog links scores to checkpoints through content and marks vanished files",

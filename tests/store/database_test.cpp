@@ -1,5 +1,4 @@
 #include "rankme/store/database.h"
-#include "rankme/store/migration.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sys/wait.h>
@@ -9,6 +8,7 @@
 #include <filesystem>
 
 #include "rankme/core/error.h"
+#include "rankme/store/migration.h"
 #include "support/temp_dir.h"
 
 using rankme::store::Database;

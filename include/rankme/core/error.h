@@ -8,10 +8,10 @@ namespace rankme {
 /// Process exit codes, documented in the README. Every command maps its outcome to one of these.
 enum class ExitCode : int {
   kOk = 0,
-  kUsage = 1,     ///< bad command line or options
-  kBadInput = 2,  ///< an input file could not be read or scored (format, NaN/Inf, I/O)
-  kStore = 3,     ///< the database could not be opened, migrated or written
-  kInternal = 70, ///< a bug: an internal invariant failed
+  kUsage = 1,      ///< bad command line or options
+  kBadInput = 2,   ///< an input file could not be read or scored (format, NaN/Inf, I/O)
+  kStore = 3,      ///< the database could not be opened, migrated or written
+  kInternal = 70,  ///< a bug: an internal invariant failed
 };
 
 /// Base of every exception rankme throws. Carries the file (or run) it concerns so the single

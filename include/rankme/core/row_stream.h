@@ -11,11 +11,11 @@ namespace rankme {
 
 /// What a stream knows about its matrix before any value is read.
 struct MatrixInfo {
-  std::int64_t rows = 0;             ///< N: samples
-  std::int64_t cols = 0;             ///< D: embedding dimensions
-  DType dtype = DType::kFloat32;     ///< element type as stored
-  std::vector<std::int64_t> shape;   ///< shape as stored (before any flattening to N × D)
-  std::string source;                ///< "path" or "path#tensor", for messages
+  std::int64_t rows = 0;            ///< N: samples
+  std::int64_t cols = 0;            ///< D: embedding dimensions
+  DType dtype = DType::kFloat32;    ///< element type as stored
+  std::vector<std::int64_t> shape;  ///< shape as stored (before any flattening to N × D)
+  std::string source;               ///< "path" or "path#tensor", for messages
 };
 
 /// A rows × cols matrix read in row blocks, converted to float32 or float64 on the way.

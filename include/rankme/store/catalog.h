@@ -2,7 +2,6 @@
 
 #include <cstdint>
 #include <map>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
