@@ -12,6 +12,8 @@ CASES.json is a list of cases; each case is an object with
             "zeros" (all-zero matrix)
   dtype     "float16" | "bfloat16" | "float32" | "float64": values are rounded to it
   scale     multiplies the matrix before rounding (default 1)
+  row_scales  [[first_row, factor], ...]: rows from first_row on are also multiplied by factor
+            (before rounding; later pairs override earlier ones from their first_row)
   seed      numpy seed (default 0)
   eps       RankMe eps (default 1e-7)
   max_samples, sample_seed   subsample as rankme::metrics::SubsampleRows does (0 = all rows)
@@ -99,7 +101,10 @@ def make_matrix(case):
         u, _ = np.linalg.qr(rng.standard_normal((n, k)))
         v, _ = np.linalg.qr(rng.standard_normal((d, k)))
         z = (u * sigma) @ v.T
-    return round_to(z * case.get("scale", 1.0), case["dtype"])
+    row_factor = np.ones(n)
+    for first_row, factor in case.get("row_scales", []):
+        row_factor[first_row:] = factor
+    return round_to(z * case.get("scale", 1.0) * row_factor[:, None], case["dtype"])
 
 
 def rankme(sigma, eps):

@@ -1,8 +1,8 @@
 // Gram fast path: sigma_k^2 are the eigenvalues of ZᵀZ (ZZᵀ when fewer rows than columns).
 //
-// Blocks of rows are scaled by a power of two (exact) so that float32 products neither overflow
-// nor underflow, multiplied with ssyrk (float32 sources) or dsyrk (float64 sources), and summed
-// into a float64 Gram. Two cheap float64 side computations feed the certificate:
+// Blocks of rows are multiplied with ssyrk (float32 sources) or dsyrk (float64 sources), after
+// scaling by a power of two (exact) where their magnitudes could overflow or underflow, and
+// summed into a float64 Gram. Two cheap float64 side sums (kernels.cpp) feed the certificate:
 // - the exact diagonal (sums of squares, exact products in float64), which replaces the computed
 //   one: the diagonal carries the largest, coherent rounding error of a float32 Gram;
 // - kProbes random ±1 probe vectors X: Zᵀ(Z X) summed in float64, so that after the pass
@@ -22,9 +22,20 @@ namespace rankme::metrics::internal {
 
 namespace {
 
-constexpr std::int64_t kProbes = 4;
-// Rows per float32 block at most: the float32 accumulation length sets the Gram's error.
-constexpr std::int64_t kMaxBlockRows = 2048;
+// Rows per block at most: the float32 accumulation length inside ssyrk sets part of the Gram's
+// error (measured by the probes, so this is a choice of speed against margin, not a condition
+// of validity).
+constexpr std::int64_t kMaxBlockRows = 16384;
+
+// Blocks whose largest magnitude lies in [2^-32, 2^32] are multiplied as they are: their float32
+// products can neither overflow nor lose precision to underflow that matters next to the block's
+// largest product. Others are scaled by a power of two (exact) into [0.5, 1).
+int BlockExponent(double max_abs) {
+  if (max_abs >= 0x1p-32 && max_abs <= 0x1p32) return 0;
+  int exponent = 0;
+  std::frexp(max_abs, &exponent);
+  return exponent;
+}
 
 class GramAccumulator {
  public:
@@ -34,7 +45,9 @@ class GramAccumulator {
         gram_(static_cast<std::size_t>(dim * dim), 0.0),
         diag_(static_cast<std::size_t>(dim), 0.0),
         probes_(static_cast<std::size_t>(dim * kProbes)),
-        images_(static_cast<std::size_t>(dim * kProbes), 0.0) {
+        images_(static_cast<std::size_t>(dim * kProbes), 0.0),
+        block_diag_(diag_.size()),
+        block_images_(images_.size()) {
     std::uint64_t state = 0x52414E4B4D45ULL;  // fixed: results must not vary between runs
     for (double& x : probes_) {
       state += 0x9E3779B97F4A7C15ULL;
@@ -45,42 +58,35 @@ class GramAccumulator {
     }
   }
 
-  // `rows`: count × dim row-major; scaled in place.
+  // `rows`: count × dim row-major, finite; may be scaled in place.
   template <typename T>
   void Add(T* rows, std::int64_t count) {
     const std::size_t n = static_cast<std::size_t>(count * dim_);
-    double max_abs = 0.0;
-    for (std::size_t i = 0; i < n; ++i) max_abs = std::max(max_abs, std::fabs(double(rows[i])));
+    const double max_abs = MaxAbs(rows, n);
     if (max_abs == 0.0) return;
-    int block_exponent = 0;
-    std::frexp(max_abs, &block_exponent);
+    const int block_exponent = BlockExponent(max_abs);
     if (exponent_ == INT_MIN) {
       exponent_ = block_exponent;
     } else if (block_exponent > exponent_) {
       Rescale(block_exponent);
     }
+    // Accumulators hold true values times 2^(-2 exponent_); the block's scaled products need
+    // `factor` to join them.
     const double factor = std::ldexp(1.0, 2 * (block_exponent - exponent_));
-    const double scale = std::ldexp(1.0, -block_exponent);
-    block64_.resize(n);
-    std::vector<double> block_diag(static_cast<std::size_t>(dim_), 0.0);
-    for (std::int64_t r = 0; r < count; ++r) {
-      T* row = rows + r * dim_;
-      double* row64 = block64_.data() + r * dim_;
-      for (std::int64_t j = 0; j < dim_; ++j) {
-        const double v = double(row[j]) * scale;
-        row64[j] = v;
-        row[j] = static_cast<T>(v);
-        block_diag[j] += v * v;
-      }
+    std::fill(block_diag_.begin(), block_diag_.end(), 0.0);
+    std::fill(block_images_.begin(), block_images_.end(), 0.0);
+    if constexpr (sizeof(T) == sizeof(float)) {
+      // Side sums of the values as they are (their float64 squares cannot overflow), before
+      // scaling, so that anything the float32 scaling and products lose shows in the residual.
+      AddSideSums(rows, count, dim_, probes_.data(), block_images_.data(), block_diag_.data());
+      Merge(std::ldexp(1.0, -2 * exponent_));
+      Scale(rows, n, block_exponent);
+    } else {
+      Scale(rows, n, block_exponent);
+      AddSideSums(rows, count, dim_, probes_.data(), block_images_.data(), block_diag_.data());
+      Merge(factor);
     }
-    for (std::int64_t j = 0; j < dim_; ++j) diag_[j] += factor * block_diag[j];
     MultiplyBlock(rows, count, factor);
-    // Probe images: images += factor · Bᵀ (B X), in float64.
-    probe_rows_.resize(static_cast<std::size_t>(count * kProbes));
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, count, kProbes, dim_, 1.0,
-                block64_.data(), dim_, probes_.data(), kProbes, 0.0, probe_rows_.data(), kProbes);
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, dim_, kProbes, count, factor,
-                block64_.data(), dim_, probe_rows_.data(), kProbes, 1.0, images_.data(), kProbes);
   }
 
   GramSpectrum Finish() {
@@ -93,14 +99,14 @@ class GramAccumulator {
       gram_[i * dim_ + i] = diag_[i];
       out.trace += diag_[i];
     }
-    // Residual E X = Ĝ X − Zᵀ(Z X). The upper triangle of a row-major Gram is valid.
+    // Residual E X = Ĝ X − Zᵀ(Z X). The row-major upper triangle of Ĝ is a column-major lower
+    // one; the probes are the columns of a column-major dim × kProbes matrix.
     std::vector<double> residual = images_;
-    cblas_dsymm(CblasRowMajor, CblasLeft, CblasUpper, dim_, kProbes, 1.0, gram_.data(), dim_,
-                probes_.data(), kProbes, -1.0, residual.data(), kProbes);
+    cblas_dsymm(CblasColMajor, CblasLeft, CblasLower, dim_, kProbes, 1.0, gram_.data(), dim_,
+                probes_.data(), dim_, -1.0, residual.data(), dim_);
     double sum_sq = 0.0;
     for (double v : residual) sum_sq += v * v;
     out.noise_frobenius = std::sqrt(sum_sq / kProbes);
-    // Row-major upper triangle = column-major lower triangle: no transposition by LAPACKE.
     const lapack_int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'L', dim_, gram_.data(), dim_,
                                            out.eigenvalues.data());
     if (info != 0) throw Error("symmetric eigenvalue solver (dsyevd) did not converge");
@@ -109,6 +115,19 @@ class GramAccumulator {
   }
 
  private:
+  template <typename T>
+  static void Scale(T* rows, std::size_t n, int block_exponent) {
+    if (block_exponent == 0) return;
+    const T scale = static_cast<T>(std::ldexp(1.0, -block_exponent));
+    for (std::size_t i = 0; i < n; ++i) rows[i] *= scale;
+  }
+
+  // diag_ and images_ += multiplier × this block's side sums.
+  void Merge(double multiplier) {
+    for (std::size_t i = 0; i < diag_.size(); ++i) diag_[i] += multiplier * block_diag_[i];
+    for (std::size_t i = 0; i < images_.size(); ++i) images_[i] += multiplier * block_images_[i];
+  }
+
   void MultiplyBlock(float* rows, std::int64_t count, double factor) {
     RANKME_CHECK(single_);
     scratch_.resize(gram_.size());
@@ -141,10 +160,10 @@ class GramAccumulator {
   bool single_;
   std::vector<double> gram_;    // dim × dim, row-major; upper triangle valid
   std::vector<double> diag_;    // exact diagonal
-  std::vector<double> probes_;  // dim × kProbes
-  std::vector<double> images_;  // dim × kProbes: sum of Bᵀ(B X)
-  std::vector<double> block64_;
-  std::vector<double> probe_rows_;
+  std::vector<double> probes_;  // kProbes vectors of dim values
+  std::vector<double> images_;  // kProbes vectors: sum of Bᵀ(B X)
+  std::vector<double> block_diag_;
+  std::vector<double> block_images_;
   std::vector<float> scratch_;
   int exponent_ = INT_MIN;  // accumulators hold the true values times 2^(-2 exponent_)
 };
@@ -163,8 +182,8 @@ template <typename T>
 GramSpectrum Compute(RowStream& stream, const RowPlan& plan, bool single_precision,
                      std::size_t block_bytes) {
   const std::int64_t cols = stream.info().cols;
-  // A block's values, their float64 copy, and the window when rows are selected.
-  const std::size_t bytes = sizeof(T) * (plan.selected.empty() ? 1 : 2) + sizeof(double);
+  // A block's values, and the window when rows are selected.
+  const std::size_t bytes = sizeof(T) * (plan.selected.empty() ? 1 : 2);
   if (plan.rows_used >= cols) {
     GramAccumulator gram(cols, single_precision);
     FeedRows(stream, plan, BlockRows(block_bytes, cols, bytes, kMaxBlockRows),
@@ -181,7 +200,7 @@ GramSpectrum Compute(RowStream& stream, const RowPlan& plan, bool single_precisi
            }));
   const std::int64_t n = plan.rows_used;
   GramAccumulator gram(n, single_precision);
-  const std::int64_t width = BlockRows(block_bytes, n, sizeof(T) + sizeof(double), kMaxBlockRows);
+  const std::int64_t width = BlockRows(block_bytes, n, sizeof(T), kMaxBlockRows);
   std::vector<T> block;
   for (std::int64_t c0 = 0; c0 < cols; c0 += width) {
     const std::int64_t w = std::min(width, cols - c0);

@@ -34,6 +34,23 @@ void FeedRows(RowStream& stream, const RowPlan& plan, std::int64_t block_rows,
 std::int64_t BlockRows(std::size_t block_bytes, std::int64_t cols, std::size_t bytes_per_value,
                        std::int64_t cap);
 
+// ---- element-wise passes (kernels.cpp) ----
+
+/// Random ±1 probe vectors of the Gram path's noise estimate.
+constexpr int kProbes = 4;
+
+/// Largest |value| of `count` values; NaN or +Inf when any value is NaN or infinite.
+double MaxAbs(const float* values, std::size_t count);
+double MaxAbs(const double* values, std::size_t count);
+
+/// For each of `count` rows z (row-major, `dim` wide), in float64: diag += z∘z,
+/// images_p += z (zᵀ probe_p) for the kProbes probes. `probes` and `images` hold kProbes
+/// vectors of `dim` values one after the other.
+void AddSideSums(const float* rows, std::int64_t count, std::int64_t dim, const double* probes,
+                 double* images, double* diag);
+void AddSideSums(const double* rows, std::int64_t count, std::int64_t dim, const double* probes,
+                 double* images, double* diag);
+
 // ---- Gram fast path (gram_path.cpp) ----
 
 /// Eigenvalues of the computed Gram matrix (ZᵀZ, or ZZᵀ when rows_used < cols) with what the

@@ -15,6 +15,7 @@ template <typename T>
 void CheckFinite(const T* values, std::int64_t first_row, std::int64_t count, std::int64_t cols,
                  const std::string& source) {
   const std::int64_t total = count * cols;
+  if (std::isfinite(MaxAbs(values, static_cast<std::size_t>(total)))) return;
   for (std::int64_t i = 0; i < total; ++i) {
     if (!std::isfinite(values[i])) {
       throw DataError(fmt::format("non-finite value ({}) at row {}, column {} (0-based)",

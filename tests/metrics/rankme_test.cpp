@@ -119,6 +119,30 @@ TEST_CASE("ComputeRankme meets the accuracy contract on every path across many s
   CHECK(certified >= 8);  // the fast path is not dead code
 }
 
+TEST_CASE("ComputeRankme keeps the contract when blocks need different scalings", "[metrics]") {
+  // Blocks of 100 rows. Magnitudes around 2^32 and 2^-32 put some blocks in the range that is
+  // multiplied as it is and others in the range that is scaled first, in both orders, so the
+  // accumulators are rescaled mid-pass and blocks of both kinds are merged.
+  json around_big = Case("blocks_around_2p32", 1200, 128, "gaussian", "float32");
+  around_big["row_scales"] =
+      json::array({json::array({0, 1e8}), json::array({400, 1e9}), json::array({800, 3e8})});
+  json around_small = Case("blocks_around_2m32", 1200, 128, "gaussian", "float32", 1.0, 5);
+  around_small["row_scales"] =
+      json::array({json::array({0, 1e-11}), json::array({300, 5e-10}), json::array({700, 2e-11})});
+  json wide_range = Case("blocks_wide_range_f64", 1200, 128, "power:0.5", "float64", 1.0, 6);
+  wide_range["row_scales"] = json::array({json::array({0, 1e150}), json::array({600, 3e149})});
+  for (const ReferenceMatrix& m :
+       GenerateReference(json::array({around_big, around_small, wide_range}))) {
+    RankmeOptions options;
+    options.block_bytes = static_cast<std::size_t>(m.cols) * 4 * 100;
+    if (m.dtype == DType::kFloat64) options.block_bytes *= 2;
+    const RankmeResult result = CheckAgainstReference(m, options);
+    INFO(m.name << " error_bound " << result.error_bound);
+    CHECK(result.method_used == "gram");
+    CHECK(RelativeError(result.value, *m.rankme) <= std::max(result.error_bound, 1e-12));
+  }
+}
+
 TEST_CASE("ComputeRankme subsamples rows exactly as the reference script does", "[metrics]") {
   json subsampled = Case("subsample", 30000, 64, "power:0.5", "float32");
   subsampled["max_samples"] = 25600;

@@ -1,0 +1,162 @@
+// The engine's element-wise passes over blocks of rows: the largest magnitude (which also finds
+// NaN/Inf) and the float64 side sums of the Gram path (exact diagonal and probe images).
+//
+// These are the only loops of the engine that touch every value outside BLAS, so they are
+// compiled for three instruction sets and picked at run time (GCC function multi-versioning on
+// the x86-64 levels v4 (AVX-512) and v3 (AVX2 + FMA), and the baseline): the binary stays
+// portable. The maximum is exact in every version; the side sums are float64 sums in the same
+// order (8 lanes, then the lanes in a fixed order) and differ between versions at most by FMA
+// contraction, far below the Gram noise they measure.
+#include <cstdint>
+#include <cstring>
+
+#include "metrics/metrics_internal.h"
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
+    !defined(RANKME_NO_MULTIVERSIONING)
+#define RANKME_DISPATCHED \
+  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define RANKME_DISPATCHED
+#endif
+
+// The helpers below pass vectors by value between inlined functions of one file only.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+namespace rankme::metrics::internal {
+
+namespace {
+
+constexpr int kLanes = 8;
+typedef double Lanes __attribute__((vector_size(kLanes * sizeof(double))));
+
+template <typename T>
+[[gnu::always_inline]] inline Lanes LoadLanes(const T* p) {
+  Lanes v;
+  for (int l = 0; l < kLanes; ++l) v[l] = static_cast<double>(p[l]);
+  return v;
+}
+
+[[gnu::always_inline]] inline double SumLanes(Lanes v) {
+  double s = 0.0;
+  for (int l = 0; l < kLanes; ++l) s += v[l];
+  return s;
+}
+
+template <typename Bits, typename T>
+[[gnu::always_inline]] inline Bits MaxAbsBitsBody(const T* values, std::size_t count) {
+  constexpr Bits kMagnitude = ~Bits{0} >> 1;
+  Bits m = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    Bits b;
+    std::memcpy(&b, values + i, sizeof(b));
+    b &= kMagnitude;
+    m = b > m ? b : m;
+  }
+  return m;
+}
+
+// For R rows z at a time (so that the probes, images and diagonal, which live in L2, are read
+// once per R rows): diag += z∘z, y = zᵀX (X = `probes`, kProbes columns stored one after the
+// other), images += z yᵀ. Rows are row-major, `dim` wide.
+template <int R, typename T>
+[[gnu::always_inline]] inline void SideSumsRows(const T* rows, std::int64_t dim,
+                                                const double* probes, double* images,
+                                                double* diag) {
+  const std::int64_t vector_end = dim - dim % kLanes;
+  Lanes acc[R][kProbes] = {};
+  for (std::int64_t j = 0; j < vector_end; j += kLanes) {
+    Lanes d;
+    std::memcpy(&d, diag + j, sizeof(d));
+    Lanes x[kProbes];
+    for (int p = 0; p < kProbes; ++p) std::memcpy(&x[p], probes + p * dim + j, sizeof(Lanes));
+    for (int r = 0; r < R; ++r) {
+      const Lanes v = LoadLanes(rows + r * dim + j);
+      d += v * v;
+      for (int p = 0; p < kProbes; ++p) acc[r][p] += v * x[p];
+    }
+    std::memcpy(diag + j, &d, sizeof(d));
+  }
+  double y[R][kProbes];
+  for (int r = 0; r < R; ++r) {
+    const T* z = rows + r * dim;
+    for (int p = 0; p < kProbes; ++p) {
+      y[r][p] = SumLanes(acc[r][p]);
+      for (std::int64_t j = vector_end; j < dim; ++j) y[r][p] += double(z[j]) * probes[p * dim + j];
+    }
+    for (std::int64_t j = vector_end; j < dim; ++j) diag[j] += double(z[j]) * double(z[j]);
+  }
+  for (std::int64_t j = 0; j < vector_end; j += kLanes) {
+    Lanes v[R];
+    for (int r = 0; r < R; ++r) v[r] = LoadLanes(rows + r * dim + j);
+    for (int p = 0; p < kProbes; ++p) {
+      Lanes g;
+      std::memcpy(&g, images + p * dim + j, sizeof(g));
+      for (int r = 0; r < R; ++r) g += v[r] * y[r][p];
+      std::memcpy(images + p * dim + j, &g, sizeof(g));
+    }
+  }
+  for (std::int64_t j = vector_end; j < dim; ++j) {
+    for (int p = 0; p < kProbes; ++p) {
+      for (int r = 0; r < R; ++r) images[p * dim + j] += double(rows[r * dim + j]) * y[r][p];
+    }
+  }
+}
+
+template <typename T>
+[[gnu::always_inline]] inline void SideSumsBody(const T* rows, std::int64_t count, std::int64_t dim,
+                                                const double* probes, double* images,
+                                                double* diag) {
+  constexpr int kRows = 4;
+  std::int64_t r = 0;
+  for (; r + kRows <= count; r += kRows) {
+    SideSumsRows<kRows>(rows + r * dim, dim, probes, images, diag);
+  }
+  for (; r < count; ++r) SideSumsRows<1>(rows + r * dim, dim, probes, images, diag);
+}
+
+RANKME_DISPATCHED std::uint32_t MaxAbsBits32(const float* values, std::size_t count) {
+  return MaxAbsBitsBody<std::uint32_t>(values, count);
+}
+
+RANKME_DISPATCHED std::uint64_t MaxAbsBits64(const double* values, std::size_t count) {
+  return MaxAbsBitsBody<std::uint64_t>(values, count);
+}
+
+RANKME_DISPATCHED void SideSums32(const float* rows, std::int64_t count, std::int64_t dim,
+                                  const double* probes, double* images, double* diag) {
+  SideSumsBody(rows, count, dim, probes, images, diag);
+}
+
+RANKME_DISPATCHED void SideSums64(const double* rows, std::int64_t count, std::int64_t dim,
+                                  const double* probes, double* images, double* diag) {
+  SideSumsBody(rows, count, dim, probes, images, diag);
+}
+
+}  // namespace
+
+double MaxAbs(const float* values, std::size_t count) {
+  const std::uint32_t bits = MaxAbsBits32(values, count);
+  float m;
+  std::memcpy(&m, &bits, sizeof(m));
+  return m;
+}
+
+double MaxAbs(const double* values, std::size_t count) {
+  const std::uint64_t bits = MaxAbsBits64(values, count);
+  double m;
+  std::memcpy(&m, &bits, sizeof(m));
+  return m;
+}
+
+void AddSideSums(const float* rows, std::int64_t count, std::int64_t dim, const double* probes,
+                 double* images, double* diag) {
+  SideSums32(rows, count, dim, probes, images, diag);
+}
+
+void AddSideSums(const double* rows, std::int64_t count, std::int64_t dim, const double* probes,
+                 double* images, double* diag) {
+  SideSums64(rows, count, dim, probes, images, diag);
+}
+
+}  // namespace rankme::metrics::internal
