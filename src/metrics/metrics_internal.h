@@ -75,6 +75,14 @@ GramSpectrum ComputeGramSpectrum(RowStream& stream, const RowPlan& plan, bool si
 std::vector<double> ComputeExactSingularValues(RowStream& stream, const RowPlan& plan,
                                                std::size_t block_bytes);
 
+// ---- dense singular values (dense_svd.cpp) ----
+
+/// Singular values (descending) of the rows × cols column-major `a` (destroyed), rows >= cols,
+/// no vectors: two-stage bidiagonalisation (band, then bidiagonal) from order 128 on, dgesdd
+/// below.
+std::vector<double> DenseSingularValues(std::vector<double>& a, std::int64_t rows,
+                                        std::int64_t cols);
+
 // ---- certificate (certificate.cpp) ----
 
 struct GramCertificate {

@@ -2,7 +2,7 @@
 //
 // rows_used >= cols: streaming TSQR in float64. R (cols × cols, upper triangular) starts at
 // zero and, for each block B of rows, is replaced by the R factor of [R; B] (LAPACK dtpqrt, which
-// exploits R's triangle); then the singular values of R (dgesdd, no vectors) are those of Z.
+// exploits R's triangle); then the singular values of R (dense_svd.cpp) are those of Z.
 // The blocks alternate between two such streams, whose R factors are merged at the end by one
 // more dtpqrt of [R0; R1] (R1 triangular: l = n). [Q0 0; 0 Q1] and the merge's Q are orthogonal,
 // so R is an R factor of Z (up to a row permutation, which leaves singular values alone), with
@@ -11,7 +11,8 @@
 // BLAS threads allowed, the streams run on two threads with single-threaded BLAS (measured:
 // dtpqrt's panel work scales poorly across OpenBLAS threads, two independent streams do not
 // share it); with one, one after the other.
-// rows_used < cols: the scored rows are held in float64 and passed to dgesdd directly.
+// rows_used < cols: the scored rows are held in float64 and passed to DenseSingularValues
+// directly (as the cols × rows_used column-major matrix they are).
 #include <lapacke.h>
 
 #include <algorithm>
@@ -29,24 +30,14 @@ namespace {
 // Panel width of dtpqrt's blocked Householder updates.
 constexpr std::int64_t kPanel = 32;
 
-// Singular values of the m × n column-major `a` (destroyed), descending.
-std::vector<double> SingularValuesColumnMajor(std::vector<double>& a, std::int64_t m,
-                                              std::int64_t n) {
-  std::vector<double> s(static_cast<std::size_t>(std::min(m, n)));
-  double unused = 0.0;
-  const lapack_int info =
-      LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'N', m, n, a.data(), m, s.data(), &unused, 1, &unused, 1);
-  if (info != 0) throw Error("singular value decomposition (dgesdd) did not converge");
-  return s;
-}
-
 class TsqrAccumulator {
  public:
   explicit TsqrAccumulator(std::int64_t dim)
       : dim_(dim),
         panel_(std::min(kPanel, dim)),
         r_(static_cast<std::size_t>(dim * dim), 0.0),
-        t_(static_cast<std::size_t>(panel_ * dim)) {}
+        t_(static_cast<std::size_t>(panel_ * dim)),
+        work_(static_cast<std::size_t>(panel_ * dim)) {}
 
   // Copies `rows` (count × dim row-major) into this stream's column-major block.
   void Load(const double* rows, std::int64_t count) {
@@ -59,21 +50,23 @@ class TsqrAccumulator {
 
   // R := R factor of [R; loaded block].
   void Apply() {
-    const lapack_int info = LAPACKE_dtpqrt(LAPACK_COL_MAJOR, count_, dim_, 0, panel_, r_.data(),
-                                           dim_, block_.data(), count_, t_.data(), panel_);
+    const lapack_int info =
+        LAPACKE_dtpqrt_work(LAPACK_COL_MAJOR, count_, dim_, 0, panel_, r_.data(), dim_,
+                            block_.data(), count_, t_.data(), panel_, work_.data());
     RANKME_CHECK(info == 0);
   }
 
   // R := R factor of [R; other's R] (triangular below: l = n).
   void Merge(TsqrAccumulator& other) {
-    const lapack_int info = LAPACKE_dtpqrt(LAPACK_COL_MAJOR, dim_, dim_, dim_, panel_, r_.data(),
-                                           dim_, other.r_.data(), dim_, t_.data(), panel_);
+    const lapack_int info =
+        LAPACKE_dtpqrt_work(LAPACK_COL_MAJOR, dim_, dim_, dim_, panel_, r_.data(), dim_,
+                            other.r_.data(), dim_, t_.data(), panel_, work_.data());
     RANKME_CHECK(info == 0);
   }
 
   std::vector<double> SingularValues() {
     // dtpqrt leaves the strict lower triangle of R untouched: still zero.
-    return SingularValuesColumnMajor(r_, dim_, dim_);
+    return DenseSingularValues(r_, dim_, dim_);
   }
 
  private:
@@ -81,6 +74,7 @@ class TsqrAccumulator {
   std::int64_t panel_;
   std::vector<double> r_;  // dim × dim column-major, upper triangular
   std::vector<double> t_;
+  std::vector<double> work_;
   std::vector<double> block_;
   std::int64_t count_ = 0;
 };
@@ -173,7 +167,7 @@ std::vector<double> ComputeExactSingularValues(RowStream& stream, const RowPlan&
              z.insert(z.end(), rows, rows + n * cols);
            }));
   // Row-major rows_used × cols is column-major cols × rows_used: same singular values.
-  return SingularValuesColumnMajor(z, cols, plan.rows_used);
+  return DenseSingularValues(z, cols, plan.rows_used);
 }
 
 }  // namespace rankme::metrics::internal

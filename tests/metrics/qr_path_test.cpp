@@ -80,5 +80,32 @@ TEST_CASE("The exact path's two TSQR streams agree with numpy on one thread and 
   }
 }
 
+TEST_CASE("The exact path's two-stage SVD agrees with numpy on every singular value",
+          "[metrics]") {
+  // Orders from 128 on take the band reduction: widths that are and are not multiples of its
+  // band (64), and wide matrices (fewer rows than columns, reduced by QR first).
+  const json cases = json::array({
+      Case("band_gauss_128", 700, 128, "gaussian", "float32"),
+      Case("band_rank5_131", 600, 131, "rank:5", "float32"),
+      Case("band_steep_200", 900, 200, "exp:1e9", "float64"),
+      Case("band_rank1_257", 800, 257, "rank:1", "float64"),
+      Case("band_wide_power", 150, 400, "power:1", "float32"),
+      Case("band_wide_rank3", 140, 300, "rank:3", "float64"),
+  });
+  for (const ReferenceMatrix& m : GenerateReference(cases)) {
+    const double contract = m.dtype == DType::kFloat64 ? 1e-9 : 1e-6;
+    REQUIRE(m.rankme.has_value());
+    const RankmeResult result = ScoreExact(m, BlasThreads());
+    INFO(m.name << ": " << result.value << " vs " << *m.rankme);
+    CHECK(result.method_used == "qr");
+    CHECK(std::fabs(result.value - *m.rankme) <= contract * *m.rankme);
+    REQUIRE(result.singular_values.size() == m.sigma.size());
+    for (std::size_t j = 0; j < m.sigma.size(); ++j) {
+      INFO("sigma " << j);
+      CHECK(std::fabs(result.singular_values[j] - m.sigma[j]) <= 1e-13 * m.sigma[0]);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace rankme::metrics
