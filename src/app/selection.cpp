@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -15,16 +16,50 @@ namespace rankme::app {
 
 namespace {
 
+// Makes the scores of `tensor` the scores of `input` (replacing any others).
+void LoadScores(store::Catalog& catalog, const std::string& tensor, ranking::RankingInput& input) {
+  input.scores.clear();
+  input.settings_keys.clear();
+  // Room for the tensor's share of the tensor rows, one score each: growing 100,000 rows by
+  // doubling would touch twice the memory (and pages cost more than the copies). Room reserved
+  // but unused is never touched.
+  const auto tensors = std::max<std::size_t>(1, input.tensor_counts.size());
+  input.scores.reserve(static_cast<std::size_t>(catalog.TensorRowsBound()) / tensors + 16);
+  catalog.VisitRankingScores(input.metric, tensor, [&](const store::RankingScoreView& view) {
+    ranking::RankingScore& s = input.scores.emplace_back();
+    s.run_id = view.run_id;
+    s.checkpoint_id = view.checkpoint_id;
+    s.checkpoint = view.checkpoint;
+    s.step = view.step;
+    s.epoch = view.epoch;
+    s.position = view.position;
+    s.tensor = tensor;
+    s.value = view.value;
+    s.degenerate = view.degenerate;
+    s.rows_used = view.rows_used;
+    s.cols = view.cols;
+    s.settings = input.AddSettings(view.settings_key);
+  });
+}
+
 // Everything ranking needs, with the scores of the tensor that will be ranked only.
 ranking::RankingInput LoadInput(store::Database& db, const SelectionOptions& options) {
   store::Catalog catalog(db);
   ranking::RankingInput input;
   input.metric = options.metric;
-  input.tensor_counts = catalog.ScoredTensors(options.metric);
+  // Counting each tensor's scores reads every score; the counts matter only when several
+  // tensors are scored, none is asked for and none is embeddings (the most scored is ranked).
+  const std::vector<std::string> names = catalog.ScoredTensorNames(options.metric);
+  if (options.ranking.tensor.empty() && names.size() > 1 &&
+      std::find(names.begin(), names.end(), "embeddings") == names.end()) {
+    input.tensor_counts = catalog.ScoredTensors(options.metric);
+  } else {
+    for (const std::string& name : names) input.tensor_counts[name] = 0;
+  }
   const std::string tensor =
       ranking::ChooseTensor(input.tensor_counts, options.ranking.tensor, options.metric);
   input.runs = catalog.Runs();
-  if (!tensor.empty()) input.scores = catalog.MetricScores(options.metric, tensor);
+  if (!tensor.empty()) LoadScores(catalog, tensor, input);
   input.unscored = catalog.UnscoredTensors();
   return input;
 }
@@ -66,17 +101,23 @@ ranking::Leaderboard LoadLeaderboard(const SelectionOptions& options) {
 BestReport FindBest(const SelectionOptions& options) {
   auto db = OpenForReading(options.db_path);
   ranking::RankingInput input = LoadInput(db, options);
+  // The asked policy, then last and best where they differ from it: one pass over the scores.
+  std::vector<ranking::CheckpointPolicy> policies = {options.ranking.checkpoint};
+  for (const char* policy : {"last", "best"}) {
+    const auto parsed = ranking::CheckpointPolicy::Parse(policy);
+    if (parsed != options.ranking.checkpoint) policies.push_back(parsed);
+  }
+  std::vector<ranking::Leaderboard> boards =
+      ranking::BuildLeaderboards(input, options.ranking, policies);
   BestReport report;
-  report.board = ranking::BuildLeaderboard(input, options.ranking);
+  report.board = std::move(boards.front());
   report.picks = ranking::PickBest(report.board);
   for (const ranking::Pick& pick : report.picks) {
     if (pick.best) FillFiles(db, report.board, report.board.configurations[*pick.best]);
     if (pick.runner_up) FillFiles(db, report.board, report.board.configurations[*pick.runner_up]);
   }
 
-  auto compare = [&](const std::string& what, const ranking::RankingOptions& variant,
-                     const ranking::RankingInput& variant_input) {
-    const ranking::Leaderboard other = ranking::BuildLeaderboard(variant_input, variant);
+  auto compare = [&](const std::string& what, const ranking::Leaderboard& other) {
     const auto picks = ranking::PickBest(other);
     for (const ranking::Pick& main : report.picks) {
       Alternative alt;
@@ -91,21 +132,18 @@ BestReport FindBest(const SelectionOptions& options) {
       report.alternatives.push_back(std::move(alt));
     }
   };
+  store::Catalog catalog(db);
   for (const std::string& tensor : report.board.tensors) {
     if (tensor == report.board.tensor) continue;
     ranking::RankingOptions variant = options.ranking;
     variant.tensor = tensor;
-    ranking::RankingInput other = input;
-    other.scores = store::Catalog(db).MetricScores(options.metric, tensor);
-    compare("tensor " + tensor, variant, other);
+    LoadScores(catalog, tensor, input);  // the main tensor's scores are no longer needed
+    compare("tensor " + tensor, ranking::BuildLeaderboard(input, variant));
   }
-  for (const char* policy : {"last", "best"}) {
-    const auto parsed = ranking::CheckpointPolicy::Parse(policy);
-    if (parsed == options.ranking.checkpoint || report.board.tensor.empty()) continue;
-    ranking::RankingOptions variant = options.ranking;
-    variant.tensor = report.board.tensor;
-    variant.checkpoint = parsed;
-    compare(std::string("checkpoint ") + policy, variant, input);
+  if (!report.board.tensor.empty()) {
+    for (std::size_t i = 1; i < policies.size(); ++i) {
+      compare("checkpoint " + policies[i].ToString(), boards[i]);
+    }
   }
   return report;
 }

@@ -176,23 +176,24 @@ void NoteMixedMethods(Leaderboard& board, const RankingOptions& options) {
 
 }  // namespace
 
-Leaderboard BuildLeaderboard(const RankingInput& input, const RankingOptions& options) {
-  Leaderboard board;
-  board.metric = input.metric;
-  board.checkpoint = options.checkpoint;
-  board.within = options.within;
-  board.tensor = ResolveTensor(input, options, board);
-  const Comparison comparison = ResolveComparison(input, board.tensor, board);
-  board.settings_key = comparison.settings_key;
-  board.rows = comparison.rows;
-  auto values =
-      RunValues(input, board.tensor, comparison, options.checkpoint, board.higher_is_better);
+std::size_t RankingInput::AddSettings(std::string_view settings_key) {
+  for (std::size_t i = 0; i < settings_keys.size(); ++i) {
+    if (settings_keys[i] == settings_key) return i;
+  }
+  settings_keys.emplace_back(settings_key);
+  return settings_keys.size() - 1;
+}
 
+namespace {
+
+// The policy-dependent half of a leaderboard: `board` already names the tensor and settings and
+// holds their notes.
+void Rank(Leaderboard& board, const RankingInput& input, std::vector<RunSeries>& series,
+          const RankingOptions& options, bool take_points) {
   std::map<std::string, ConfigurationRow> by_config;
   bool within_found = options.within.empty();
-  for (const RunRecord& run : input.runs) {
-    auto value = values.find(run.run_id);
-    if (value == values.end()) continue;
+  for (RunSeries& run_series : series) {
+    const RunRecord& run = *run_series.run;
     ConfigurationRow& row = by_config[run.config_id];
     if (row.config_id.empty()) {
       row.config_id = run.config_id;
@@ -202,7 +203,8 @@ Leaderboard BuildLeaderboard(const RankingInput& input, const RankingOptions& op
         within_found = true;
       }
     }
-    row.runs.push_back(std::move(value->second));
+    row.runs.push_back(
+        ValueOf(run_series, options.checkpoint, board.higher_is_better, take_points));
   }
   if (!within_found) {
     throw UsageError(
@@ -226,7 +228,35 @@ Leaderboard BuildLeaderboard(const RankingInput& input, const RankingOptions& op
     board.notes.push_back(fmt::format("ranked within {}", options.within));
   }
   board.notes.push_back(fmt::format("checkpoint: {}", options.checkpoint.ToString()));
-  return board;
+}
+
+}  // namespace
+
+Leaderboard BuildLeaderboard(const RankingInput& input, const RankingOptions& options) {
+  return std::move(BuildLeaderboards(input, options, {options.checkpoint}).front());
+}
+
+std::vector<Leaderboard> BuildLeaderboards(const RankingInput& input, const RankingOptions& options,
+                                           const std::vector<CheckpointPolicy>& policies) {
+  Leaderboard common;
+  common.metric = input.metric;
+  common.within = options.within;
+  common.tensor = ResolveTensor(input, options, common);
+  const Comparison comparison = ResolveComparison(input, common.tensor, common);
+  common.settings_key = comparison.settings_key;
+  common.rows = comparison.rows;
+  std::vector<RunSeries> series = BuildSeries(input, common.tensor, comparison);
+
+  // The first board takes the series' points, so the others (which copy them) come first.
+  std::vector<Leaderboard> boards(policies.size());
+  for (std::size_t i = policies.size(); i-- > 0;) {
+    boards[i] = common;
+    boards[i].checkpoint = policies[i];
+    RankingOptions variant = options;
+    variant.checkpoint = policies[i];
+    Rank(boards[i], input, series, variant, i == 0);
+  }
+  return boards;
 }
 
 }  // namespace rankme::ranking

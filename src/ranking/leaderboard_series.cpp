@@ -53,10 +53,27 @@ std::string ResolveTensor(const RankingInput& input, const RankingOptions& optio
 
 Comparison ResolveComparison(const RankingInput& input, const std::string& tensor,
                              Leaderboard& board) {
-  std::map<Comparison, std::size_t> counts;
+  // Counted by settings index first (a sweep has a handful of (settings, rows) pairs and up to
+  // 100,000 scores), then by settings text, so that equal keys stored twice count as one.
+  struct Tally {
+    std::size_t settings;
+    std::int64_t rows;
+    std::size_t count;
+  };
+  std::vector<Tally> tallies;
   for (const auto& s : input.scores) {
-    if (s.tensor == tensor) ++counts[{s.settings_key, s.rows_used}];
+    if (s.tensor != tensor) continue;
+    auto it = std::find_if(tallies.begin(), tallies.end(), [&](const Tally& t) {
+      return t.settings == s.settings && t.rows == s.rows_used;
+    });
+    if (it == tallies.end()) {
+      tallies.push_back({s.settings, s.rows_used, 1});
+    } else {
+      ++it->count;
+    }
   }
+  std::map<Comparison, std::size_t> counts;
+  for (const Tally& t : tallies) counts[{input.settings_keys.at(t.settings), t.rows}] += t.count;
   if (counts.empty()) return {};
   const auto chosen =
       std::max_element(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
@@ -95,117 +112,179 @@ int Priority(ValueStatus status) {
   }
 }
 
-struct PointInfo {
-  SeriesPoint point;
-  std::int64_t rows = 0, cols = 0;
+// A row of the input that may become a point of its run: what ordering needs, and where the
+// rest is. Points are only built (names and reasons copied) for the rows that win.
+struct Candidate {
+  std::int64_t position = 0;
+  std::int64_t checkpoint_id = 0;
+  std::uint32_t index = 0;  // into input.scores, or input.unscored when `unscored`
+  ValueStatus status = ValueStatus::kOk;
+  bool unscored = false;
 };
 
-PointInfo FromScore(const CheckpointScore& s, const Comparison& comparison) {
-  PointInfo info{{s.checkpoint_id, s.checkpoint, s.step, s.epoch, s.position, std::nullopt,
-                  ValueStatus::kOk, ""},
-                 s.rows_used,
-                 s.cols};
-  SeriesPoint& p = info.point;
-  if (s.settings_key != comparison.settings_key || s.rows_used != comparison.rows) {
-    p.status = ValueStatus::kIncomparable;
-    p.reason = fmt::format("scored only with {} rows and settings {}", s.rows_used, s.settings_key);
-  } else if (s.status == "degenerate" || !s.value) {
-    p.status = ValueStatus::kDegenerate;
-    p.reason = "every value is zero: RankMe undefined";
-  } else if (!std::isfinite(*s.value)) {
-    p.status = ValueStatus::kDiverged;
-    p.reason = "non-finite score";
-  } else {
-    p.value = s.value;
-  }
-  return info;
+ValueStatus StatusOfScore(const RankingScore& s, const std::vector<bool>& comparable_settings,
+                          std::int64_t rows) {
+  if (!comparable_settings.at(s.settings) || s.rows_used != rows) return ValueStatus::kIncomparable;
+  if (s.degenerate || !s.value) return ValueStatus::kDegenerate;
+  if (!std::isfinite(*s.value)) return ValueStatus::kDiverged;
+  return ValueStatus::kOk;
 }
 
-PointInfo FromUnscored(const UnscoredTensor& u) {
-  PointInfo info{{u.checkpoint_id, u.checkpoint, u.step, u.epoch, u.position, std::nullopt,
-                  ValueStatus::kFailed, u.message},
-                 0,
-                 0};
-  SeriesPoint& p = info.point;
-  if (u.status != "failed") {
-    p.status = ValueStatus::kPending;
+ValueStatus StatusOfUnscored(const UnscoredTensor& u) {
+  if (u.status != "failed") return ValueStatus::kPending;
+  if (u.kind == "data" && u.message.find("non-finite") != std::string::npos) {
+    return ValueStatus::kDiverged;
+  }
+  return ValueStatus::kFailed;
+}
+
+SeriesPoint PointOfScore(const RankingScore& s, ValueStatus status,
+                         const std::vector<std::string>& settings_keys) {
+  SeriesPoint p{s.checkpoint_id, s.checkpoint, s.step, s.epoch,
+                s.position,      std::nullopt, status, ""};
+  switch (status) {
+    case ValueStatus::kIncomparable:
+      p.reason = fmt::format("scored only with {} rows and settings {}", s.rows_used,
+                             settings_keys.at(s.settings));
+      break;
+    case ValueStatus::kDegenerate:
+      p.reason = "every value is zero: RankMe undefined";
+      break;
+    case ValueStatus::kDiverged:
+      p.reason = "non-finite score";
+      break;
+    default:
+      p.value = s.value;
+  }
+  return p;
+}
+
+SeriesPoint PointOfUnscored(const UnscoredTensor& u, ValueStatus status) {
+  SeriesPoint p{u.checkpoint_id, u.checkpoint, u.step, u.epoch,
+                u.position,      std::nullopt, status, u.message};
+  if (status == ValueStatus::kPending) {
     p.reason = u.status == "missing" ? "file no longer present" : "file not ready";
-  } else if (u.kind == "data" && u.message.find("non-finite") != std::string::npos) {
-    p.status = ValueStatus::kDiverged;
   }
   if (p.reason.empty()) p.reason = u.status;
-  return info;
+  return p;
 }
 
 // The run's points in position order, one per checkpoint (the surest when several).
-std::vector<PointInfo> Ordered(std::vector<PointInfo> points) {
-  std::sort(points.begin(), points.end(), [](const PointInfo& a, const PointInfo& b) {
-    if (a.point.position != b.point.position) return a.point.position < b.point.position;
-    if (a.point.checkpoint_id != b.point.checkpoint_id) {
-      return a.point.checkpoint_id < b.point.checkpoint_id;
-    }
-    return Priority(a.point.status) < Priority(b.point.status);
+void Order(const RankingInput& input, const std::vector<std::string>& settings_keys,
+           Candidate* first, Candidate* last, RunSeries& series) {
+  std::sort(first, last, [](const Candidate& a, const Candidate& b) {
+    if (a.position != b.position) return a.position < b.position;
+    if (a.checkpoint_id != b.checkpoint_id) return a.checkpoint_id < b.checkpoint_id;
+    return Priority(a.status) < Priority(b.status);
   });
-  std::vector<PointInfo> out;
-  for (auto& p : points) {
-    if (!out.empty() && out.back().point.checkpoint_id == p.point.checkpoint_id) continue;
-    out.push_back(std::move(p));
+  for (const Candidate* c = first; c != last; ++c) {
+    if (!series.points.empty() && series.points.back().checkpoint_id == c->checkpoint_id) continue;
+    if (c->unscored) {
+      series.points.push_back(PointOfUnscored(input.unscored[c->index], c->status));
+      series.dims.emplace_back(0, 0);
+    } else {
+      const RankingScore& s = input.scores[c->index];
+      series.points.push_back(PointOfScore(s, c->status, settings_keys));
+      series.dims.emplace_back(s.rows_used, s.cols);
+    }
   }
-  return out;
 }
 
-RunValue ValueOf(const RunRecord& run, std::vector<PointInfo> points,
-                 const CheckpointPolicy& policy, bool higher_is_better) {
+}  // namespace
+
+std::vector<RunSeries> BuildSeries(const RankingInput& input, const std::string& tensor,
+                                   const Comparison& comparison) {
+  std::vector<RunSeries> series;
+  std::unordered_map<std::int64_t, std::size_t> slot_of_run;
+  for (const RunRecord& run : input.runs) {
+    if (run.status == "missing") continue;
+    if (slot_of_run.emplace(run.run_id, series.size()).second) series.push_back({&run, {}, {}});
+  }
+  std::vector<bool> comparable_settings;
+  for (const auto& key : input.settings_keys) {
+    comparable_settings.push_back(key == comparison.settings_key);
+  }
+
+  // Candidates grouped by run in one flat array, each run's in input order (scores, then
+  // unscored tensors), as the ordering's tie-breaks have always seen them: a first pass finds
+  // each row's run, a second places the rows.
+  constexpr std::uint32_t kNoRun = ~std::uint32_t{0};
+  std::vector<std::uint32_t> slots(input.scores.size() + input.unscored.size(), kNoRun);
+  std::vector<std::size_t> starts(series.size() + 1, 0);
+  auto find_slot = [&](std::int64_t run_id, std::size_t row) {
+    const auto slot = slot_of_run.find(run_id);
+    if (slot == slot_of_run.end()) return;
+    slots[row] = static_cast<std::uint32_t>(slot->second);
+    ++starts[slot->second + 1];
+  };
+  for (std::size_t i = 0; i < input.scores.size(); ++i) {
+    if (input.scores[i].tensor == tensor) find_slot(input.scores[i].run_id, i);
+  }
+  for (std::size_t i = 0; i < input.unscored.size(); ++i) {
+    const UnscoredTensor& u = input.unscored[i];
+    if (u.tensor == tensor || u.tensor.empty()) find_slot(u.run_id, input.scores.size() + i);
+  }
+  for (std::size_t slot = 1; slot < starts.size(); ++slot) starts[slot] += starts[slot - 1];
+  std::vector<Candidate> by_run(starts.back());
+  std::vector<std::size_t> next(starts.begin(), starts.end() - 1);
+  for (std::size_t i = 0; i < input.scores.size(); ++i) {
+    if (slots[i] == kNoRun) continue;
+    const RankingScore& s = input.scores[i];
+    by_run[next[slots[i]]++] = {s.position, s.checkpoint_id, static_cast<std::uint32_t>(i),
+                                StatusOfScore(s, comparable_settings, comparison.rows), false};
+  }
+  for (std::size_t i = 0; i < input.unscored.size(); ++i) {
+    const std::uint32_t slot = slots[input.scores.size() + i];
+    if (slot == kNoRun) continue;
+    const UnscoredTensor& u = input.unscored[i];
+    by_run[next[slot]++] = {u.position, u.checkpoint_id, static_cast<std::uint32_t>(i),
+                            StatusOfUnscored(u), true};
+  }
+  slots = {};
+
+  for (std::size_t slot = 0; slot < series.size(); ++slot) {
+    Candidate* first = by_run.data() + starts[slot];
+    Candidate* last = by_run.data() + starts[slot + 1];
+    series[slot].points.reserve(static_cast<std::size_t>(last - first));
+    series[slot].dims.reserve(static_cast<std::size_t>(last - first));
+    Order(input, input.settings_keys, first, last, series[slot]);
+  }
+  return series;
+}
+
+RunValue ValueOf(RunSeries& series, const CheckpointPolicy& policy, bool higher_is_better,
+                 bool take_points) {
+  const RunRecord& run = *series.run;
   RunValue v;
   v.run_id = run.run_id;
   v.run = run.name;
   v.path = run.path;
   v.seed = run.seed;
-  const std::vector<PointInfo> ordered = Ordered(std::move(points));
-  for (const PointInfo& info : ordered) {
-    v.checkpoints.push_back(info.point);
-    v.any_failed |= info.point.status == ValueStatus::kFailed;
-    v.any_diverged |= info.point.status == ValueStatus::kDiverged;
+  for (const SeriesPoint& point : series.points) {
+    v.any_failed |= point.status == ValueStatus::kFailed;
+    v.any_diverged |= point.status == ValueStatus::kDiverged;
   }
-  if (ordered.empty()) {
+  if (series.points.empty()) {
     v.reason = "no checkpoint with this tensor";
     return v;
   }
-  PolicyOutcome outcome = ApplyPolicy(policy, v.checkpoints, higher_is_better);
+  PolicyOutcome outcome = ApplyPolicy(policy, series.points, higher_is_better);
   v.value = outcome.value;
   v.status = outcome.status;
   v.reason = std::move(outcome.reason);
   v.used = std::move(outcome.used);
   for (std::size_t i : v.used) {
-    if (ordered[i].cols > 0) {
-      v.rows = ordered[i].rows;
-      v.cols = ordered[i].cols;
+    if (series.dims[i].second > 0) {
+      v.rows = series.dims[i].first;
+      v.cols = series.dims[i].second;
     }
   }
+  if (take_points) {
+    v.checkpoints = std::move(series.points);
+  } else {
+    v.checkpoints = series.points;
+  }
   return v;
-}
-
-}  // namespace
-
-std::map<std::int64_t, RunValue> RunValues(const RankingInput& input, const std::string& tensor,
-                                           const Comparison& comparison,
-                                           const CheckpointPolicy& policy, bool higher_is_better) {
-  std::unordered_map<std::int64_t, std::vector<PointInfo>> points;  // by run
-  for (const auto& s : input.scores) {
-    if (s.tensor == tensor) points[s.run_id].push_back(FromScore(s, comparison));
-  }
-  for (const auto& u : input.unscored) {
-    if (u.tensor == tensor || u.tensor.empty()) points[u.run_id].push_back(FromUnscored(u));
-  }
-  std::map<std::int64_t, RunValue> out;
-  for (const RunRecord& run : input.runs) {
-    if (run.status == "missing") continue;
-    auto it = points.find(run.run_id);
-    out.emplace(run.run_id,
-                ValueOf(run, it == points.end() ? std::vector<PointInfo>{} : std::move(it->second),
-                        policy, higher_is_better));
-  }
-  return out;
 }
 
 }  // namespace rankme::ranking

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "rankme/ranking/leaderboard.h"
@@ -24,9 +26,22 @@ std::string ResolveTensor(const RankingInput& input, const RankingOptions& optio
 Comparison ResolveComparison(const RankingInput& input, const std::string& tensor,
                              Leaderboard& board);
 
-/// Every present run's checkpoints for `tensor` and the policy's value, keyed by run_id.
-std::map<std::int64_t, RunValue> RunValues(const RankingInput& input, const std::string& tensor,
-                                           const Comparison& comparison,
-                                           const CheckpointPolicy& policy, bool higher_is_better);
+/// One present run's checkpoints for the ranked tensor, in position order, one point per
+/// checkpoint (the surest when several rows exist): what every checkpoint policy starts from.
+struct RunSeries {
+  const RunRecord* run = nullptr;  ///< into RankingInput::runs
+  std::vector<SeriesPoint> points;
+  /// N and D behind each point (0 for a checkpoint without a score).
+  std::vector<std::pair<std::int64_t, std::int64_t>> dims;
+};
+
+/// The series of every present run of input.runs, in that order.
+std::vector<RunSeries> BuildSeries(const RankingInput& input, const std::string& tensor,
+                                   const Comparison& comparison);
+
+/// A run's value under `policy`. Its checkpoints are copied from `series`, or moved out of it
+/// when `take_points` (the series is then spent).
+RunValue ValueOf(RunSeries& series, const CheckpointPolicy& policy, bool higher_is_better,
+                 bool take_points);
 
 }  // namespace rankme::ranking

@@ -25,9 +25,14 @@ std::vector<RunRecord> Catalog::Runs() {
       run.config_key = select.getColumn(6).getString();
       run.seed = OptionalText(select.getColumn(7));
       run.status = select.getColumn(8).getString();
-      const auto key = nlohmann::json::parse(run.config_key, nullptr, false);
-      if (key.is_object()) {
-        for (const auto& [name, value] : key.items()) run.hyperparameters[name] = value.dump();
+      // Runs come by configuration: the seeds of one share its key, parsed once.
+      if (!runs.empty() && runs.back().config_key == run.config_key) {
+        run.hyperparameters = runs.back().hyperparameters;
+      } else {
+        const auto key = nlohmann::json::parse(run.config_key, nullptr, false);
+        if (key.is_object()) {
+          for (const auto& [name, value] : key.items()) run.hyperparameters[name] = value.dump();
+        }
       }
       runs.push_back(std::move(run));
     }

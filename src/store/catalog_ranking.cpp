@@ -1,6 +1,7 @@
 // The reads that ranking and validation start from, and the writes of label-based numbers.
 #include "rankme/store/catalog.h"
 #include "store/database_internal.h"
+#include "store/raw_statement.h"
 
 namespace rankme::store {
 
@@ -18,41 +19,128 @@ std::map<std::string, std::int64_t> Catalog::ScoredTensors(const std::string& me
   });
 }
 
-std::vector<CheckpointScore> Catalog::MetricScores(const std::string& metric,
-                                                   const std::string& tensor) {
+std::vector<std::string> Catalog::ScoredTensorNames(const std::string& metric) {
+  if (database_.schema_version() < 3) {
+    std::vector<std::string> names;
+    for (const auto& [name, count] : ScoredTensors(metric)) names.push_back(name);
+    return names;
+  }
   auto& impl = database_.impl();
   return Guarded(impl.path, "cannot read scores", [&] {
-    std::vector<CheckpointScore> scores;
-    // Tensors are scanned once; each finds its score through the UNIQUE (content_hash, tensor,
-    // metric, settings_key) index and its checkpoint by primary key.
-    const std::string sql =
-        "SELECT c.run_id, c.checkpoint_id, c.name, c.step, c.epoch, c.position, t.tensor, "
-        "s.value, s.status, s.rows_used, s.cols, s.settings_key "
-        "FROM tensors t JOIN checkpoints c USING (checkpoint_id) "
-        "JOIN scores s ON s.content_hash = t.content_hash AND s.tensor = t.tensor "
-        "AND s.metric = ?1 WHERE t.status = 'ok'";
-    // Two statements, so that the one for a tensor searches the tensors_for_ranking index.
-    auto& select = impl.Prepare(tensor.empty() ? sql : sql + " AND t.tensor = ?2");
+    std::vector<std::string> names;
+    // One search of scores_for_ranking (metric, tensor, ...) per name: the next name after the
+    // last one found.
+    auto& select = impl.Prepare(
+        "WITH RECURSIVE names(tensor) AS ("
+        "SELECT (SELECT min(tensor) FROM scores WHERE metric = ?1) UNION ALL "
+        "SELECT (SELECT min(tensor) FROM scores WHERE metric = ?1 AND tensor > names.tensor) "
+        "FROM names WHERE names.tensor IS NOT NULL) "
+        "SELECT tensor FROM names WHERE tensor IS NOT NULL");
     select.bind(1, metric);
-    if (!tensor.empty()) select.bind(2, tensor);
-    while (select.executeStep()) {
-      CheckpointScore s;
-      s.run_id = select.getColumn(0).getInt64();
-      s.checkpoint_id = select.getColumn(1).getInt64();
-      s.checkpoint = select.getColumn(2).getString();
-      s.step = OptionalInt(select.getColumn(3));
-      s.epoch = OptionalInt(select.getColumn(4));
-      s.position = select.getColumn(5).getInt64();
-      s.tensor = select.getColumn(6).getString();
-      s.metric = metric;
-      if (!select.getColumn(7).isNull()) s.value = select.getColumn(7).getDouble();
-      s.status = select.getColumn(8).getString();
-      s.rows_used = select.getColumn(9).getInt64();
-      s.cols = select.getColumn(10).getInt64();
-      s.settings_key = select.getColumn(11).getString();
-      scores.push_back(std::move(s));
+    while (select.executeStep()) names.push_back(select.getColumn(0).getString());
+    return names;
+  });
+}
+
+void Catalog::VisitRankingScores(const std::string& metric, const std::string& tensor,
+                                 const std::function<void(const RankingScoreView&)>& visit) {
+  auto& impl = database_.impl();
+  Guarded(impl.path, "cannot read scores", [&] {
+    const ConnectionLock lock(impl.db);
+    // Both in content order: the index tensors_for_ranking gives the ok tensors of one name by
+    // content_hash (then checkpoint_id), scores_for_ranking the scores of one metric and tensor
+    // by content_hash (then settings_key).
+    RawStatement tensors = RawStatement::Prepare(
+        impl.db,
+        "SELECT t.content_hash, c.run_id, c.checkpoint_id, c.name, c.step, c.epoch, c.position "
+        "FROM tensors t JOIN checkpoints c USING (checkpoint_id) "
+        "WHERE t.tensor = ?1 AND t.status = 'ok' AND t.content_hash IS NOT NULL "
+        "ORDER BY t.content_hash, t.checkpoint_id");
+    tensors.Bind(1, tensor);
+    RawStatement scores = RawStatement::Prepare(
+        impl.db,
+        "SELECT content_hash, settings_key, value, status = 'degenerate', rows_used, cols "
+        "FROM scores "
+        "WHERE metric = ?1 AND tensor = ?2 ORDER BY content_hash, settings_key");
+    scores.Bind(1, metric);
+    scores.Bind(2, tensor);
+
+    // The scores of one content (usually one; one per settings), kept while every tensor row of
+    // that content is joined with them. Entries are reused to keep their buffers.
+    struct Score {
+      std::string settings_key;
+      std::optional<double> value;
+      bool degenerate = false;
+      std::int64_t rows_used = 0, cols = 0;
+    };
+    std::vector<Score> group;
+    std::string hash;
+    // Each row's content_hash, read once per row (valid until that statement's next step).
+    std::string_view tensor_hash, score_hash;
+    auto next_tensor = [&] {
+      const bool row = tensors.Step();
+      tensor_hash = row ? tensors.Text(0) : std::string_view();
+      return row;
+    };
+    auto next_score = [&] {
+      const bool row = scores.Step();
+      score_hash = row ? scores.Text(0) : std::string_view();
+      return row;
+    };
+    bool tensor_row = next_tensor();
+    bool score_row = next_score();
+    while (tensor_row && score_row) {
+      const int order = tensor_hash.compare(score_hash);
+      if (order < 0) {
+        tensor_row = next_tensor();
+        continue;
+      }
+      if (order > 0) {
+        score_row = next_score();
+        continue;
+      }
+      hash.assign(score_hash);
+      std::size_t count = 0;
+      do {
+        if (group.size() == count) group.emplace_back();
+        Score& score = group[count++];
+        score.settings_key.assign(scores.Text(1));
+        score.value = scores.OptionalDouble(2);
+        score.degenerate = scores.Int64(3) != 0;
+        score.rows_used = scores.Int64(4);
+        score.cols = scores.Int64(5);
+        score_row = next_score();
+      } while (score_row && score_hash == hash);
+      do {
+        RankingScoreView view;
+        view.run_id = tensors.Int64(1);
+        view.checkpoint_id = tensors.Int64(2);
+        view.checkpoint = tensors.Text(3);
+        view.step = tensors.OptionalInt64(4);
+        view.epoch = tensors.OptionalInt64(5);
+        view.position = tensors.Int64(6);
+        for (std::size_t i = 0; i < count; ++i) {
+          view.settings_key = group[i].settings_key;
+          view.value = group[i].value;
+          view.degenerate = group[i].degenerate;
+          view.rows_used = group[i].rows_used;
+          view.cols = group[i].cols;
+          visit(view);
+        }
+        tensor_row = next_tensor();
+      } while (tensor_row && tensor_hash == hash);
     }
-    return scores;
+  });
+}
+
+std::int64_t Catalog::TensorRowsBound() {
+  auto& impl = database_.impl();
+  return Guarded(impl.path, "cannot read tensors", [&] {
+    auto& select = impl.Prepare("SELECT ifnull(max(tensor_id), 0) FROM tensors");
+    select.executeStep();
+    const std::int64_t bound = select.getColumn(0).getInt64();
+    select.reset();  // no read snapshot left open (see SingleInt64 in catalog.cpp)
+    return bound;
   });
 }
 
@@ -62,9 +150,13 @@ std::map<std::int64_t, std::string> Catalog::TensorFiles(
   return Guarded(impl.path, "cannot read files", [&] {
     std::map<std::int64_t, std::string> out;
     for (std::int64_t id : checkpoint_ids) {
+      // The unary + keep SQLite off tensors_for_ranking (tensor, status, ...), which it would
+      // otherwise prefer and scan every row of the tensor through: the checkpoint's few rows
+      // are found by the UNIQUE (checkpoint_id, source, tensor) index. Of several sources, the
+      // first by content (as that index scan gave it).
       auto& select = impl.Prepare(
-          "SELECT files_json FROM tensors WHERE checkpoint_id = ?1 AND tensor = ?2 "
-          "AND status = 'ok' LIMIT 1");
+          "SELECT files_json FROM tensors WHERE checkpoint_id = ?1 AND +tensor = ?2 "
+          "AND +status = 'ok' ORDER BY content_hash LIMIT 1");
       select.bind(1, id);
       select.bind(2, tensor);
       if (select.executeStep()) out[id] = select.getColumn(0).getString();

@@ -106,6 +106,10 @@ Database Database::Open(const std::string& path, const DatabaseOptions& options)
   }
   int flags = options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
   if (options.create && !options.read_only) flags |= SQLite::OPEN_CREATE;
+  // A Database serves one thread at a time (its statement cache is not shared-safe either; ingest
+  // workers open their own), so SQLite need not lock the connection in every call: the reads of
+  // `best` and `leaderboard` make millions of calls.
+  flags |= SQLite::OPEN_NOMUTEX;
   auto impl = Guarded(path, "cannot open the database",
                       [&] { return std::make_unique<Impl>(path, flags, options.busy_timeout_ms); });
   Database database(std::move(impl));

@@ -40,7 +40,7 @@ class InputBuilder {
   /// Adds scores (or failures) of `how.tensor` for the run's checkpoints 0.. values.size()-1.
   void AddValues(std::int64_t run_id, const std::vector<std::optional<double>>& values,
                  const Scored& how) {
-    const RunRecord& run = Run(run_id);
+    Run(run_id);  // throws for an unknown run
     for (std::size_t i = 0; i < values.size(); ++i) {
       const std::int64_t position = static_cast<std::int64_t>(i);
       const std::int64_t checkpoint_id = run_id * 1000 + position;
@@ -48,23 +48,17 @@ class InputBuilder {
         AddUnscored(run_id, position, how.tensor, "failed", "format", "bad magic");
         continue;
       }
-      CheckpointScore s;
+      ranking::RankingScore s;
       s.run_id = run_id;
-      s.run = run.name;
-      s.config_id = run.config_id;
-      s.seed = run.seed;
       s.checkpoint_id = checkpoint_id;
       s.checkpoint = "step_" + std::to_string((position + 1) * 100);
       s.step = (position + 1) * 100;
       s.position = position;
       s.tensor = how.tensor;
-      s.metric = "rankme";
       s.value = values[i];
-      s.status = "ok";
       s.rows_used = how.rows;
       s.cols = how.cols;
-      s.settings_key = how.settings;
-      s.files = "[\"" + run.path + "/" + s.checkpoint + ".npy\"]";
+      s.settings = input.AddSettings(how.settings);
       input.scores.push_back(s);
     }
   }

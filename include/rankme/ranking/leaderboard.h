@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rankme/core/records.h"
@@ -12,15 +13,38 @@
 
 namespace rankme::ranking {
 
+/// One stored score of one tensor of one checkpoint, reduced to what ranking reads of it. The
+/// scoring settings are an index into RankingInput::settings_keys: a sweep has a handful of
+/// settings and 100,000 scores.
+struct RankingScore {
+  std::int64_t run_id = 0;
+  std::int64_t checkpoint_id = 0;
+  std::string checkpoint;  ///< checkpoint name
+  std::optional<std::int64_t> step, epoch;
+  std::int64_t position = 0;  ///< order within the run
+  std::string tensor;
+  std::optional<double> value;  ///< empty when the matrix was degenerate
+  bool degenerate = false;      ///< stored with status "degenerate" (an all-zero matrix)
+  std::int64_t rows_used = 0, cols = 0;
+  std::size_t settings = 0;  ///< index into RankingInput::settings_keys
+};
+
 /// What ranking reads: every run, every score of one metric, every tensor without a score.
 struct RankingInput {
   std::string metric = "rankme";
   std::vector<RunRecord> runs;
-  std::vector<CheckpointScore> scores;  ///< of `metric`, any settings, any order
+  /// The distinct scoring settings (canonical JSON) of `scores`, each once (see AddSettings).
+  std::vector<std::string> settings_keys;
+  std::vector<RankingScore> scores;  ///< of `metric`, any settings, any order
   std::vector<UnscoredTensor> unscored;
-  /// How many scores each tensor has in the database; empty: counted from `scores`. Lets the
-  /// caller load only the scores of the tensor being ranked (see ChooseTensor).
+  /// Every tensor with scores of `metric` in the database, and how many each has; empty:
+  /// counted from `scores`. Lets the caller load only the scores of the tensor being ranked (see
+  /// ChooseTensor). The counts only decide between several tensors when none is asked for and
+  /// none is embeddings: otherwise a caller may leave them 0 rather than count.
   std::map<std::string, std::int64_t> tensor_counts;
+
+  /// The index of `settings_key` in settings_keys, appending it when new.
+  std::size_t AddSettings(std::string_view settings_key);
 };
 
 /// How to rank. Defaults are what `rankme leaderboard` does without flags.
@@ -111,6 +135,12 @@ std::string ChooseTensor(const std::map<std::string, std::int64_t>& counts,
 /// shown as incomparable, and a note says so. Throws UsageError when the tensor or the `within`
 /// key does not exist.
 Leaderboard BuildLeaderboard(const RankingInput& input, const RankingOptions& options);
+
+/// One leaderboard per checkpoint policy in `policies`, each equal to BuildLeaderboard(input,
+/// options with that policy), but the tensor, the compared settings and every run's
+/// checkpoints are worked out once for all of them.
+std::vector<Leaderboard> BuildLeaderboards(const RankingInput& input, const RankingOptions& options,
+                                           const std::vector<CheckpointPolicy>& policies);
 
 /// A JSON literal for people: strings lose their quotes ("vicreg" → vicreg), others stay.
 std::string DisplayValue(const std::string& json_literal);

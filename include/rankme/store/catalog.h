@@ -1,9 +1,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rankme/core/records.h"
@@ -67,6 +69,20 @@ struct SpectrumRow {
   std::vector<double> values;
 };
 
+/// A current score of one tensor of one checkpoint, as ranking reads it. The views point into
+/// the database's buffers and are valid during the call that receives them only.
+struct RankingScoreView {
+  std::int64_t run_id = 0;
+  std::int64_t checkpoint_id = 0;
+  std::string_view checkpoint;  ///< checkpoint name
+  std::optional<std::int64_t> step, epoch;
+  std::int64_t position = 0;
+  std::optional<double> value;  ///< empty when degenerate
+  bool degenerate = false;      ///< stored with status "degenerate"
+  std::int64_t rows_used = 0, cols = 0;
+  std::string_view settings_key;
+};
+
 /// Reads and writes of sweeps, runs, checkpoints, tensors, scores and spectra. Writes must run
 /// inside a WriteTransaction; every value is a bound parameter.
 class Catalog {
@@ -109,12 +125,22 @@ class Catalog {
   // Reads for ranking and validation (src/store/catalog_ranking.cpp). One query each, no
   // ordering: ranking sorts in memory.
 
-  /// Scores of `metric` per tensor name (how many), for choosing the tensor to rank.
+  /// Scores of `metric` per tensor name (how many), for choosing the tensor to rank. Reads every
+  /// score of the metric.
   std::map<std::string, std::int64_t> ScoredTensors(const std::string& metric);
-  /// Every current score of `metric` and `tensor` (every tensor when empty), in no particular
-  /// order, without the files and the run's name, configuration and seed (ranking takes those
-  /// from Runs()): one indexed pass, the few columns ranking needs.
-  std::vector<CheckpointScore> MetricScores(const std::string& metric, const std::string& tensor);
+  /// The tensors with scores of `metric`, sorted: one index search per name from schema 3 on
+  /// (before, the same as the keys of ScoredTensors()).
+  std::vector<std::string> ScoredTensorNames(const std::string& metric);
+  /// Calls `visit` for every current score of `metric` and `tensor`: each ok row of `tensors`
+  /// naming that tensor, with its checkpoint, once per score of its content, ordered by content
+  /// hash, checkpoint and settings. Tensors (with their checkpoints) and scores are each read in
+  /// one pass in content order and merged, so no score is searched for row by row; the indexes
+  /// of schema 3 make both passes index-only (older schemas give the same rows, more slowly).
+  void VisitRankingScores(const std::string& metric, const std::string& tensor,
+                          const std::function<void(const RankingScoreView&)>& visit);
+  /// An upper bound of the number of rows of `tensors` (its largest tensor_id), found in one
+  /// index search: a size hint for reading one row per tensor, such as VisitRankingScores.
+  std::int64_t TensorRowsBound();
   /// The files (JSON list as stored) of `tensor` of each checkpoint in `checkpoint_ids`.
   std::map<std::int64_t, std::string> TensorFiles(const std::string& tensor,
                                                   const std::vector<std::int64_t>& checkpoint_ids);
