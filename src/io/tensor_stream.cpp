@@ -145,6 +145,13 @@ class TensorRowStream final : public RowStream {
     return window_.data();
   }
 
+  // True when the stored values are native `Out` values (float32 or float64, native order).
+  template <typename Out>
+  bool StoredAs() const {
+    constexpr DType kWanted = sizeof(Out) == sizeof(float) ? DType::kFloat32 : DType::kFloat64;
+    return plan_.dtype == kWanted && plan_.byte_order == kNativeByteOrder;
+  }
+
   std::uint64_t ByteOffset(std::int64_t element) const {
     return plan_.offset +
            static_cast<std::uint64_t>(element * static_cast<std::int64_t>(plan_.item_size));
@@ -157,6 +164,11 @@ class TensorRowStream final : public RowStream {
     const std::size_t size = plan_.item_size;
     const std::uint64_t total = static_cast<std::uint64_t>(count * plan_.cols);
     const std::uint64_t start = ByteOffset(first * plan_.cols);
+    if (StoredAs<Out>()) {
+      // Values stored exactly as wanted: straight into `dst`, no window and no conversion.
+      source_->ReadAt(start, static_cast<std::size_t>(total * size), dst);
+      return;
+    }
     const std::uint64_t chunk = window_bytes_ / size;
     for (std::uint64_t done = 0; done < total; done += chunk) {
       const std::size_t n = static_cast<std::size_t>(std::min(chunk, total - done));

@@ -58,11 +58,12 @@ class GramAccumulator {
     }
   }
 
-  // `rows`: count × dim row-major, finite; may be scaled in place.
+  // `rows`: count × dim row-major, finite; may be scaled in place. `known_max_abs`: their
+  // largest magnitude, or negative when not known yet.
   template <typename T>
-  void Add(T* rows, std::int64_t count) {
+  void Add(T* rows, std::int64_t count, double known_max_abs) {
     const std::size_t n = static_cast<std::size_t>(count * dim_);
-    const double max_abs = MaxAbs(rows, n);
+    const double max_abs = known_max_abs >= 0.0 ? known_max_abs : MaxAbs(rows, n);
     if (max_abs == 0.0) return;
     const int block_exponent = BlockExponent(max_abs);
     if (exponent_ == INT_MIN) {
@@ -187,17 +188,20 @@ GramSpectrum Compute(RowStream& stream, const RowPlan& plan, bool single_precisi
   if (plan.rows_used >= cols) {
     GramAccumulator gram(cols, single_precision);
     FeedRows(stream, plan, BlockRows(block_bytes, cols, bytes, kMaxBlockRows),
-             std::function<void(T*, std::int64_t)>(
-                 [&gram](T* rows, std::int64_t count) { gram.Add(rows, count); }));
+             std::function<void(T*, std::int64_t, double)>(
+                 [&gram](T* rows, std::int64_t count, double max_abs) {
+                   gram.Add(rows, count, max_abs);
+                 }));
     return gram.Finish();
   }
   // Fewer rows than columns: ZZᵀ (rows_used²) from column blocks of the rows held in memory.
   std::vector<T> z;
   z.reserve(static_cast<std::size_t>(plan.rows_used * cols));
   FeedRows(stream, plan, BlockRows(block_bytes, cols, sizeof(T) * 2, kMaxBlockRows),
-           std::function<void(T*, std::int64_t)>([&z, cols](T* rows, std::int64_t count) {
-             z.insert(z.end(), rows, rows + count * cols);
-           }));
+           std::function<void(T*, std::int64_t, double)>(
+               [&z, cols](T* rows, std::int64_t count, double /*max_abs*/) {
+                 z.insert(z.end(), rows, rows + count * cols);
+               }));
   const std::int64_t n = plan.rows_used;
   GramAccumulator gram(n, single_precision);
   const std::int64_t width = BlockRows(block_bytes, n, sizeof(T), kMaxBlockRows);
@@ -205,7 +209,7 @@ GramSpectrum Compute(RowStream& stream, const RowPlan& plan, bool single_precisi
   for (std::int64_t c0 = 0; c0 < cols; c0 += width) {
     const std::int64_t w = std::min(width, cols - c0);
     TransposeColumns(z, n, cols, c0, w, block);
-    gram.Add(block.data(), w);
+    gram.Add(block.data(), w, -1.0);
   }
   return gram.Finish();
 }

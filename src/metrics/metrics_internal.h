@@ -20,14 +20,15 @@ struct RowPlan {
   bool scan_all = true;                    ///< check all rows of the stream (first pass only)
 };
 
-/// Calls `sink(rows, count)` with the scored rows in ascending order, in blocks of at most
-/// `block_rows` rows (count × cols row-major; the sink may modify them). When plan.scan_all,
-/// every row of the stream is read and a NaN/Inf throws DataError naming row and column. Memory:
-/// at most two blocks of block_rows × cols values.
+/// Calls `sink(rows, count, max_abs)` with the scored rows in ascending order, in blocks of at
+/// most `block_rows` rows (count × cols row-major; the sink may modify them). When
+/// plan.scan_all, every row of the stream is read and a NaN/Inf throws DataError naming row and
+/// column. `max_abs` is the block's largest |value| when the feed computed it (while checking),
+/// else negative. Memory: at most two blocks of block_rows × cols values.
 void FeedRows(RowStream& stream, const RowPlan& plan, std::int64_t block_rows,
-              const std::function<void(float*, std::int64_t)>& sink);
+              const std::function<void(float*, std::int64_t, double)>& sink);
 void FeedRows(RowStream& stream, const RowPlan& plan, std::int64_t block_rows,
-              const std::function<void(double*, std::int64_t)>& sink);
+              const std::function<void(double*, std::int64_t, double)>& sink);
 
 /// Rows per block so that `copies` values of `value_bytes` each per row element fit in
 /// `block_bytes`; at least 1, at most `cap`.

@@ -154,8 +154,10 @@ std::vector<double> ComputeExactSingularValues(RowStream& stream, const RowPlan&
     const std::int64_t block_rows =
         BlockRows(block_bytes, cols, bytes, std::max<std::int64_t>(cols, 256));
     FeedRows(stream, plan, block_rows,
-             std::function<void(double*, std::int64_t)>(
-                 [&tsqr](double* rows, std::int64_t count) { tsqr.Add(rows, count); }));
+             std::function<void(double*, std::int64_t, double)>(
+                 [&tsqr](double* rows, std::int64_t count, double /*max_abs*/) {
+                   tsqr.Add(rows, count);
+                 }));
     tsqr.Wait();
     blas.Restore();  // the merge and the SVD of R use every BLAS thread allowed
     return tsqr.SingularValues();
@@ -163,9 +165,10 @@ std::vector<double> ComputeExactSingularValues(RowStream& stream, const RowPlan&
   std::vector<double> z;
   z.reserve(static_cast<std::size_t>(plan.rows_used * cols));
   FeedRows(stream, plan, BlockRows(block_bytes, cols, 2 * sizeof(double), 4096),
-           std::function<void(double*, std::int64_t)>([&z, cols](double* rows, std::int64_t n) {
-             z.insert(z.end(), rows, rows + n * cols);
-           }));
+           std::function<void(double*, std::int64_t, double)>(
+               [&z, cols](double* rows, std::int64_t n, double /*max_abs*/) {
+                 z.insert(z.end(), rows, rows + n * cols);
+               }));
   // Row-major rows_used × cols is column-major cols × rows_used: same singular values.
   return DenseSingularValues(z, cols, plan.rows_used);
 }

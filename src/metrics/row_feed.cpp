@@ -11,11 +11,13 @@ namespace rankme::metrics::internal {
 
 namespace {
 
+// Returns the largest |value| when every value is finite; else throws naming the first bad one.
 template <typename T>
-void CheckFinite(const T* values, std::int64_t first_row, std::int64_t count, std::int64_t cols,
-                 const std::string& source) {
+double CheckFinite(const T* values, std::int64_t first_row, std::int64_t count, std::int64_t cols,
+                   const std::string& source) {
   const std::int64_t total = count * cols;
-  if (std::isfinite(MaxAbs(values, static_cast<std::size_t>(total)))) return;
+  const double max_abs = MaxAbs(values, static_cast<std::size_t>(total));
+  if (std::isfinite(max_abs)) return max_abs;
   for (std::int64_t i = 0; i < total; ++i) {
     if (!std::isfinite(values[i])) {
       throw DataError(fmt::format("non-finite value ({}) at row {}, column {} (0-based)",
@@ -23,11 +25,12 @@ void CheckFinite(const T* values, std::int64_t first_row, std::int64_t count, st
                       source);
     }
   }
+  return max_abs;  // not reached: a non-finite maximum comes from a non-finite value
 }
 
 template <typename T>
 void Feed(RowStream& stream, const RowPlan& plan, std::int64_t block_rows,
-          const std::function<void(T*, std::int64_t)>& sink) {
+          const std::function<void(T*, std::int64_t, double)>& sink) {
   const MatrixInfo& info = stream.info();
   const std::int64_t cols = info.cols;
   const auto block_size = static_cast<std::size_t>(block_rows * cols);
@@ -36,15 +39,16 @@ void Feed(RowStream& stream, const RowPlan& plan, std::int64_t block_rows,
     for (std::int64_t first = 0; first < info.rows; first += block_rows) {
       const std::int64_t count = std::min(block_rows, info.rows - first);
       stream.ReadRows(first, count, window.data());
-      if (plan.scan_all) CheckFinite(window.data(), first, count, cols, info.source);
-      sink(window.data(), count);
+      const double max_abs =
+          plan.scan_all ? CheckFinite(window.data(), first, count, cols, info.source) : -1.0;
+      sink(window.data(), count, max_abs);
     }
     return;
   }
   std::vector<T> block(block_size);
   std::int64_t filled = 0;
   auto flush = [&] {
-    if (filled > 0) sink(block.data(), filled);
+    if (filled > 0) sink(block.data(), filled, -1.0);
     filled = 0;
   };
   const std::span<const std::int64_t> selected = plan.selected;
@@ -82,12 +86,12 @@ void Feed(RowStream& stream, const RowPlan& plan, std::int64_t block_rows,
 }  // namespace
 
 void FeedRows(RowStream& stream, const RowPlan& plan, std::int64_t block_rows,
-              const std::function<void(float*, std::int64_t)>& sink) {
+              const std::function<void(float*, std::int64_t, double)>& sink) {
   Feed(stream, plan, block_rows, sink);
 }
 
 void FeedRows(RowStream& stream, const RowPlan& plan, std::int64_t block_rows,
-              const std::function<void(double*, std::int64_t)>& sink) {
+              const std::function<void(double*, std::int64_t, double)>& sink) {
   Feed(stream, plan, block_rows, sink);
 }
 
