@@ -7,10 +7,14 @@
 // portable. The maximum is exact in every version; the side sums are float64 sums in the same
 // order (8 lanes, then the lanes in a fixed order) and differ between versions at most by FMA
 // contraction, far below the Gram noise they measure.
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <future>
+#include <vector>
 
 #include "metrics/metrics_internal.h"
+#include "rankme/metrics/blas_runtime.h"
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
     !defined(RANKME_NO_MULTIVERSIONING)
@@ -133,17 +137,58 @@ RANKME_DISPATCHED void SideSums64(const double* rows, std::int64_t count, std::i
   SideSumsBody(rows, count, dim, probes, images, diag);
 }
 
+// Blocks of at least this many values are split in two halves run on two threads when BLAS
+// calls may use two (the BLAS threads are idle during these passes).
+constexpr std::size_t kParallelValues = std::size_t{1} << 18;
+
+bool InParallel(std::size_t values) { return values >= kParallelValues && BlasThreads() > 1; }
+
+template <typename Bits, typename T>
+Bits MaxAbsBitsSplit(const T* values, std::size_t count, Bits (*kernel)(const T*, std::size_t)) {
+  if (!InParallel(count)) return kernel(values, count);
+  const std::size_t half = count / 2;
+  std::future<Bits> second = std::async(std::launch::async, kernel, values + half, count - half);
+  const Bits first = kernel(values, half);
+  return std::max(first, second.get());
+}
+
+// rows [0, half) add straight into `images`/`diag`, rows [half, count) into zeroed partial
+// sums added afterwards: the same operations in the same order whether the halves run on one
+// thread or two, so the sums do not depend on the thread count.
+template <typename T>
+void SideSumsSplit(const T* rows, std::int64_t count, std::int64_t dim, const double* probes,
+                   double* images, double* diag,
+                   void (*kernel)(const T*, std::int64_t, std::int64_t, const double*, double*,
+                                  double*)) {
+  const std::int64_t half = count / 2;
+  std::vector<double> second_images(static_cast<std::size_t>(kProbes * dim), 0.0);
+  std::vector<double> second_diag(static_cast<std::size_t>(dim), 0.0);
+  auto second = [&] {
+    kernel(rows + half * dim, count - half, dim, probes, second_images.data(), second_diag.data());
+  };
+  if (InParallel(static_cast<std::size_t>(count * dim))) {
+    std::future<void> pending = std::async(std::launch::async, second);
+    kernel(rows, half, dim, probes, images, diag);
+    pending.get();
+  } else {
+    kernel(rows, half, dim, probes, images, diag);
+    second();
+  }
+  for (std::size_t i = 0; i < second_images.size(); ++i) images[i] += second_images[i];
+  for (std::size_t j = 0; j < second_diag.size(); ++j) diag[j] += second_diag[j];
+}
+
 }  // namespace
 
 double MaxAbs(const float* values, std::size_t count) {
-  const std::uint32_t bits = MaxAbsBits32(values, count);
+  const std::uint32_t bits = MaxAbsBitsSplit<std::uint32_t>(values, count, MaxAbsBits32);
   float m;
   std::memcpy(&m, &bits, sizeof(m));
   return m;
 }
 
 double MaxAbs(const double* values, std::size_t count) {
-  const std::uint64_t bits = MaxAbsBits64(values, count);
+  const std::uint64_t bits = MaxAbsBitsSplit<std::uint64_t>(values, count, MaxAbsBits64);
   double m;
   std::memcpy(&m, &bits, sizeof(m));
   return m;
@@ -151,12 +196,12 @@ double MaxAbs(const double* values, std::size_t count) {
 
 void AddSideSums(const float* rows, std::int64_t count, std::int64_t dim, const double* probes,
                  double* images, double* diag) {
-  SideSums32(rows, count, dim, probes, images, diag);
+  SideSumsSplit(rows, count, dim, probes, images, diag, SideSums32);
 }
 
 void AddSideSums(const double* rows, std::int64_t count, std::int64_t dim, const double* probes,
                  double* images, double* diag) {
-  SideSums64(rows, count, dim, probes, images, diag);
+  SideSumsSplit(rows, count, dim, probes, images, diag, SideSums64);
 }
 
 }  // namespace rankme::metrics::internal

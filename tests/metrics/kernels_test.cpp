@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "metrics/metrics_internal.h"
+#include "rankme/metrics/blas_runtime.h"
 
 namespace rankme::metrics::internal {
 namespace {
@@ -52,6 +53,40 @@ TEST_CASE("AddSideSums equals plain float64 loops, tails included", "[metrics]")
       CheckSideSums<float>(count, dim);
       CheckSideSums<double>(count, dim);
     }
+  }
+}
+
+TEST_CASE("Side sums and MaxAbs of large blocks do not depend on the thread count", "[metrics]") {
+  // Large enough to be split over two threads when BLAS may use two.
+  const std::int64_t count = 3001;
+  const std::int64_t dim = 200;
+  std::mt19937_64 rng(42);
+  std::normal_distribution<float> normal;
+  std::vector<float> rows(static_cast<std::size_t>(count * dim));
+  for (float& v : rows) v = normal(rng);
+  rows[rows.size() - 5] = 97.0f;  // the maximum, in the second half
+  std::vector<double> probes(static_cast<std::size_t>(kProbes * dim));
+  for (double& x : probes) x = (rng() & 1) != 0 ? 1.0 : -1.0;
+  const int saved = BlasThreads();
+  std::vector<std::vector<double>> images;
+  std::vector<std::vector<double>> diags;
+  for (int threads : {1, 2}) {
+    SetBlasThreads(threads);
+    CHECK(MaxAbs(rows.data(), rows.size()) == 97.0);
+    images.emplace_back(probes.size(), 0.0);
+    diags.emplace_back(static_cast<std::size_t>(dim), 0.0);
+    AddSideSums(rows.data(), count, dim, probes.data(), images.back().data(), diags.back().data());
+  }
+  SetBlasThreads(saved);
+  CHECK(images[0] == images[1]);  // bit for bit
+  CHECK(diags[0] == diags[1]);
+  for (std::int64_t j = 0; j < dim; ++j) {
+    double want = 0.0;
+    for (std::int64_t r = 0; r < count; ++r) {
+      const double v = rows[static_cast<std::size_t>(r * dim + j)];
+      want += v * v;
+    }
+    CHECK(std::fabs(diags[0][j] - want) <= 1e-12 * want);
   }
 }
 
