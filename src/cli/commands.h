@@ -4,8 +4,16 @@
 
 namespace rankme::cli {
 
-/// Process-wide preparation before any work (e.g. choosing the BLAS kernels). May re-execute
-/// the program with an adjusted environment, in which case it does not return.
+/// Whether the command line `argv` (argc words, the program first) runs a subcommand that never
+/// calls the BLAS: runs, show, best, leaderboard, marginals, validate, report or db. False for
+/// the scoring subcommands (score, ingest, demo), any other, and a line that names none.
+bool NamesBlasFreeCommand(int argc, char** argv);
+
+/// Process-wide preparation before any work; call it first thing in main(). For a BLAS-free
+/// subcommand (NamesBlasFreeCommand) it stops the BLAS worker threads, which would otherwise
+/// spin while idle. Otherwise it chooses the fast BLAS kernels
+/// (metrics::SelectFastBlasKernels), which may re-execute the program with an adjusted
+/// environment, in which case it does not return.
 void PrepareProcess(int argc, char** argv);
 
 /// Adds every subcommand (the table in commands.cpp) to `app`.
