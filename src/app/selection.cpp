@@ -102,13 +102,14 @@ BestReport FindBest(const SelectionOptions& options) {
   auto db = OpenForReading(options.db_path);
   ranking::RankingInput input = LoadInput(db, options);
   // The asked policy, then last and best where they differ from it: one pass over the scores.
+  // Of the latter only the picks are compared, so they keep no run's other checkpoints.
   std::vector<ranking::CheckpointPolicy> policies = {options.ranking.checkpoint};
   for (const char* policy : {"last", "best"}) {
     const auto parsed = ranking::CheckpointPolicy::Parse(policy);
     if (parsed != options.ranking.checkpoint) policies.push_back(parsed);
   }
   std::vector<ranking::Leaderboard> boards =
-      ranking::BuildLeaderboards(input, options.ranking, policies);
+      ranking::BuildLeaderboards(input, options.ranking, policies, true);
   BestReport report;
   report.board = std::move(boards.front());
   report.picks = ranking::PickBest(report.board);

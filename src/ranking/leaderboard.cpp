@@ -189,7 +189,7 @@ namespace {
 // The policy-dependent half of a leaderboard: `board` already names the tensor and settings and
 // holds their notes.
 void Rank(Leaderboard& board, const RankingInput& input, std::vector<RunSeries>& series,
-          const RankingOptions& options, bool take_points) {
+          const RankingOptions& options, PointsKept kept) {
   std::map<std::string, ConfigurationRow> by_config;
   bool within_found = options.within.empty();
   for (RunSeries& run_series : series) {
@@ -203,8 +203,7 @@ void Rank(Leaderboard& board, const RankingInput& input, std::vector<RunSeries>&
         within_found = true;
       }
     }
-    row.runs.push_back(
-        ValueOf(run_series, options.checkpoint, board.higher_is_better, take_points));
+    row.runs.push_back(ValueOf(run_series, options.checkpoint, board.higher_is_better, kept));
   }
   if (!within_found) {
     throw UsageError(
@@ -237,7 +236,8 @@ Leaderboard BuildLeaderboard(const RankingInput& input, const RankingOptions& op
 }
 
 std::vector<Leaderboard> BuildLeaderboards(const RankingInput& input, const RankingOptions& options,
-                                           const std::vector<CheckpointPolicy>& policies) {
+                                           const std::vector<CheckpointPolicy>& policies,
+                                           bool others_keep_used_only) {
   Leaderboard common;
   common.metric = input.metric;
   common.within = options.within;
@@ -254,7 +254,10 @@ std::vector<Leaderboard> BuildLeaderboards(const RankingInput& input, const Rank
     boards[i].checkpoint = policies[i];
     RankingOptions variant = options;
     variant.checkpoint = policies[i];
-    Rank(boards[i], input, series, variant, i == 0);
+    const PointsKept kept = i == 0                  ? PointsKept::kTake
+                            : others_keep_used_only ? PointsKept::kUsed
+                                                    : PointsKept::kCopy;
+    Rank(boards[i], input, series, variant, kept);
   }
   return boards;
 }

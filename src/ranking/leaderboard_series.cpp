@@ -253,7 +253,7 @@ std::vector<RunSeries> BuildSeries(const RankingInput& input, const std::string&
 }
 
 RunValue ValueOf(RunSeries& series, const CheckpointPolicy& policy, bool higher_is_better,
-                 bool take_points) {
+                 PointsKept kept) {
   const RunRecord& run = *series.run;
   RunValue v;
   v.run_id = run.run_id;
@@ -279,10 +279,19 @@ RunValue ValueOf(RunSeries& series, const CheckpointPolicy& policy, bool higher_
       v.cols = series.dims[i].second;
     }
   }
-  if (take_points) {
-    v.checkpoints = std::move(series.points);
-  } else {
-    v.checkpoints = series.points;
+  switch (kept) {
+    case PointsKept::kCopy:
+      v.checkpoints = series.points;
+      break;
+    case PointsKept::kTake:
+      v.checkpoints = std::move(series.points);
+      break;
+    case PointsKept::kUsed:
+      for (std::size_t& i : v.used) {
+        v.checkpoints.push_back(series.points[i]);
+        i = v.checkpoints.size() - 1;
+      }
+      break;
   }
   return v;
 }

@@ -39,9 +39,15 @@ struct RunSeries {
 std::vector<RunSeries> BuildSeries(const RankingInput& input, const std::string& tensor,
                                    const Comparison& comparison);
 
-/// A run's value under `policy`. Its checkpoints are copied from `series`, or moved out of it
-/// when `take_points` (the series is then spent).
+/// Which of its series' points a RunValue keeps as its checkpoints.
+enum class PointsKept {
+  kCopy,  ///< a copy of every point
+  kTake,  ///< every point, moved out of the series (which is then spent)
+  kUsed,  ///< a copy of the points behind the value only; `used` renumbered 0, 1, ...
+};
+
+/// A run's value under `policy`, with the checkpoints `kept` says.
 RunValue ValueOf(RunSeries& series, const CheckpointPolicy& policy, bool higher_is_better,
-                 bool take_points);
+                 PointsKept kept);
 
 }  // namespace rankme::ranking

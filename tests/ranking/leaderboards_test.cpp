@@ -122,3 +122,51 @@ TEST_CASE("BuildLeaderboards gives, per policy, the board BuildLeaderboard gives
   CHECK(c.runs[2].value == 9.0);  // the pending last checkpoint is skipped
   CHECK(rankme::testing::Row(boards[2], "b").runs[0].value == 13.0);
 }
+
+TEST_CASE(
+    "BuildLeaderboards with others_keep_used_only keeps only the used checkpoints after "
+    "the first board",
+    "[ranking]") {
+  InputBuilder b;
+  auto hp = [](const char* lr) { return std::map<std::string, std::string>{{"lr", lr}}; };
+  for (int s = 0; s < 3; ++s) {
+    const double x = s;
+    b.AddRun("a", hp("0.1"), std::to_string(s), {10 + x, 14 - x, 12 + x, 11.0});
+    b.AddRun("b", hp("0.01"), std::to_string(s), {11 + x, std::nullopt, 13, 12 - x});
+  }
+  const std::vector<CheckpointPolicy> policies = {
+      CheckpointPolicy::Parse("last"), CheckpointPolicy::Parse("best"),
+      CheckpointPolicy::Parse("mean-last=2"), CheckpointPolicy::Parse("step=200")};
+  RankingOptions options;
+  const auto full = BuildLeaderboards(b.input, options, policies);
+  const auto lean = BuildLeaderboards(b.input, options, policies, true);
+  REQUIRE(lean.size() == policies.size());
+  CheckSame(lean[0], full[0]);  // the first keeps every checkpoint
+  REQUIRE(full[0].configurations.at(0).runs.at(0).checkpoints.size() == 4);
+  for (std::size_t i = 1; i < policies.size(); ++i) {
+    CAPTURE(policies[i].ToString());
+    // Expected: the full board with each run's checkpoints cut to its used ones, in used order.
+    Leaderboard expect = full[i];
+    std::size_t used_total = 0;
+    for (ConfigurationRow& row : expect.configurations) {
+      for (RunValue& run : row.runs) {
+        std::vector<SeriesPoint> kept;
+        for (std::size_t& k : run.used) {
+          kept.push_back(run.checkpoints.at(k));
+          k = kept.size() - 1;
+        }
+        used_total += kept.size();
+        run.checkpoints = kept;
+      }
+    }
+    CHECK(used_total > 0);
+    CheckSame(lean[i], expect);
+  }
+  // mean-last=2 of a's seed 0 ({10, 14, 12, 11}) used its last two points.
+  const RunValue& a0 = rankme::testing::Row(lean[2], "a").runs.at(0);
+  REQUIRE(a0.checkpoints.size() == 2);
+  CHECK(a0.used == std::vector<std::size_t>{0, 1});
+  CHECK(a0.checkpoints[0].value == 12.0);
+  CHECK(a0.checkpoints[1].value == 11.0);
+  CHECK(a0.value == 11.5);
+}

@@ -138,9 +138,13 @@ Leaderboard BuildLeaderboard(const RankingInput& input, const RankingOptions& op
 
 /// One leaderboard per checkpoint policy in `policies`, each equal to BuildLeaderboard(input,
 /// options with that policy), but the tensor, the compared settings and every run's
-/// checkpoints are worked out once for all of them.
+/// checkpoints are worked out once for all of them. With `others_keep_used_only`, the boards
+/// after the first keep in each RunValue only the checkpoints its value came from (`used` then
+/// counts 0, 1, ...): enough to pick from and show the picks, without a copy of every run's
+/// checkpoints per board.
 std::vector<Leaderboard> BuildLeaderboards(const RankingInput& input, const RankingOptions& options,
-                                           const std::vector<CheckpointPolicy>& policies);
+                                           const std::vector<CheckpointPolicy>& policies,
+                                           bool others_keep_used_only = false);
 
 /// A JSON literal for people: strings lose their quotes ("vicreg" → vicreg), others stay.
 std::string DisplayValue(const std::string& json_literal);
