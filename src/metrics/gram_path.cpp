@@ -116,11 +116,14 @@ class GramAccumulator {
   }
 
  private:
+  // Multiplies by 2^-block_exponent, exactly (ldexp: 2^-e itself may not be representable when
+  // every value is subnormal).
   template <typename T>
   static void Scale(T* rows, std::size_t n, int block_exponent) {
     if (block_exponent == 0) return;
-    const T scale = static_cast<T>(std::ldexp(1.0, -block_exponent));
-    for (std::size_t i = 0; i < n; ++i) rows[i] *= scale;
+    for (std::size_t i = 0; i < n; ++i) {
+      rows[i] = static_cast<T>(std::ldexp(static_cast<double>(rows[i]), -block_exponent));
+    }
   }
 
   // diag_ and images_ += multiplier × this block's side sums.

@@ -141,6 +141,15 @@ TEST_CASE("ComputeRankme keeps the contract when blocks need different scalings"
     CHECK(result.method_used == "gram");
     CHECK(RelativeError(result.value, *m.rankme) <= std::max(result.error_bound, 1e-12));
   }
+  // Every value subnormal: the scale factor itself is beyond float32 (and float64) range.
+  const json subnormal =
+      json::array({Case("blocks_subnormal_f32", 600, 64, "gaussian", "float32", 1e-41, 7),
+                   Case("blocks_subnormal_f64", 600, 64, "gaussian", "float64", 1e-310, 8)});
+  for (const ReferenceMatrix& m : GenerateReference(subnormal)) {
+    const RankmeResult result = CheckAgainstReference(m);
+    INFO(m.name << " method " << result.method_used << " error_bound " << result.error_bound);
+    CHECK(RelativeError(result.value, *m.rankme) <= std::max(result.error_bound, 1e-12));
+  }
 }
 
 TEST_CASE("ComputeRankme subsamples rows exactly as the reference script does", "[metrics]") {
