@@ -221,6 +221,22 @@ class Bench:
                      f"{fl:.2f} s = ssyrk {ss:.2f} + dsyevd {ev:.2f}")
             self.add(2, "floor check: floor ssyrk / numpy Z.T@Z", f"{ss / ng:.2f}x", "~1x", None,
                      f"ssyrk {ss:.2f} s, numpy Z.T@Z {ng:.2f} s")
+            self.eigen_kernels()
+
+    def eigen_kernels(self):
+        """Why the library calls OpenBLAS: Eigen's own kernels for the same two steps."""
+        program = os.path.join(self.args.build, "bench", "rankme_bench_eigen")
+        _, _, out, _ = run_measured([program, "8192", "2048"], self.blas_env)
+        e = json.loads(out)
+        self.add(2, "Eigen rankUpdate / OpenBLAS ssyrk (8192x2048 f32)",
+                 f"{e['eigen_syrk'] / e['openblas_ssyrk']:.1f}x", "report", None,
+                 f"Eigen {e['eigen_syrk']:.2f} s ({e['eigen_simd']}, generic x86-64 build), "
+                 f"ssyrk {e['openblas_ssyrk']:.2f} s ({e['openblas_core']}); "
+                 f"max rel diff {e['gram_max_rel_diff']:.1e}")
+        self.add(2, "Eigen SelfAdjointEigenSolver / LAPACK dsyevd (2048, values only)",
+                 f"{e['eigen_eigenvalues'] / e['lapack_dsyevd']:.1f}x", "report", None,
+                 f"Eigen {e['eigen_eigenvalues']:.2f} s, dsyevd {e['lapack_dsyevd']:.2f} s; "
+                 f"max diff / lambda_max {e['eigenvalue_max_rel_diff']:.1e}")
 
     def item_3(self):
         p_full = self.full_rank()
