@@ -46,6 +46,22 @@ RankmeResult ScoreExact(const ReferenceMatrix& m, int threads) {
   return ComputeRankme(stream, options);
 }
 
+// The exact path's result against numpy's float64 SVD: RankMe within the contract and every
+// singular value within a few ulp of sigma_1 (backward stability); for rank-deficient matrices
+// that includes the (near-)zero ones.
+void CheckAgainstNumpy(const ReferenceMatrix& m, const RankmeResult& result) {
+  const double contract = m.dtype == DType::kFloat64 ? 1e-9 : 1e-6;
+  REQUIRE(m.rankme.has_value());
+  INFO(m.name << ": " << result.value << " vs " << *m.rankme);
+  CHECK(result.method_used == "qr");
+  CHECK(std::fabs(result.value - *m.rankme) <= contract * *m.rankme);
+  REQUIRE(result.singular_values.size() == m.sigma.size());
+  for (std::size_t j = 0; j < m.sigma.size(); ++j) {
+    INFO("sigma " << j);
+    CHECK(std::fabs(result.singular_values[j] - m.sigma[j]) <= 1e-13 * m.sigma[0]);
+  }
+}
+
 TEST_CASE("The exact path's two TSQR streams agree with numpy on one thread and on two",
           "[metrics]") {
   BlasThreadsGuard guard;
@@ -56,21 +72,12 @@ TEST_CASE("The exact path's two TSQR streams agree with numpy on one thread and 
       Case("two_stream_steep", 1234, 72, "exp:1e6", "float64"),
   });
   for (const ReferenceMatrix& m : GenerateReference(cases)) {
-    const double contract = m.dtype == DType::kFloat64 ? 1e-9 : 1e-6;
-    REQUIRE(m.rankme.has_value());
     std::vector<std::vector<double>> spectra;
     for (int threads : {1, 2}) {
       const RankmeResult result = ScoreExact(m, threads);
-      INFO(m.name << " threads " << threads << ": " << result.value << " vs " << *m.rankme);
+      INFO("threads " << threads);
       CHECK(BlasThreads() == threads);  // restored after the streams
-      CHECK(result.method_used == "qr");
-      CHECK(std::fabs(result.value - *m.rankme) <= contract * *m.rankme);
-      REQUIRE(result.singular_values.size() == m.sigma.size());
-      // Every singular value within a few ulp of sigma_1 of numpy's (backward stability); for
-      // rank-deficient matrices that includes the (near-)zero ones.
-      for (std::size_t j = 0; j < m.sigma.size(); ++j) {
-        CHECK(std::fabs(result.singular_values[j] - m.sigma[j]) <= 1e-13 * m.sigma[0]);
-      }
+      CheckAgainstNumpy(m, result);
       spectra.push_back(result.singular_values);
     }
     // Same split on one thread and two: the same R up to the merge's rounding.
@@ -80,8 +87,7 @@ TEST_CASE("The exact path's two TSQR streams agree with numpy on one thread and 
   }
 }
 
-TEST_CASE("The exact path's two-stage SVD agrees with numpy on every singular value",
-          "[metrics]") {
+TEST_CASE("The exact path's two-stage SVD agrees with numpy on every singular value", "[metrics]") {
   // Orders from 128 on take the band reduction: widths that are and are not multiples of its
   // band (64), and wide matrices (fewer rows than columns, reduced by QR first).
   const json cases = json::array({
@@ -93,17 +99,7 @@ TEST_CASE("The exact path's two-stage SVD agrees with numpy on every singular va
       Case("band_wide_rank3", 140, 300, "rank:3", "float64"),
   });
   for (const ReferenceMatrix& m : GenerateReference(cases)) {
-    const double contract = m.dtype == DType::kFloat64 ? 1e-9 : 1e-6;
-    REQUIRE(m.rankme.has_value());
-    const RankmeResult result = ScoreExact(m, BlasThreads());
-    INFO(m.name << ": " << result.value << " vs " << *m.rankme);
-    CHECK(result.method_used == "qr");
-    CHECK(std::fabs(result.value - *m.rankme) <= contract * *m.rankme);
-    REQUIRE(result.singular_values.size() == m.sigma.size());
-    for (std::size_t j = 0; j < m.sigma.size(); ++j) {
-      INFO("sigma " << j);
-      CHECK(std::fabs(result.singular_values[j] - m.sigma[j]) <= 1e-13 * m.sigma[0]);
-    }
+    CheckAgainstNumpy(m, ScoreExact(m, BlasThreads()));
   }
 }
 
