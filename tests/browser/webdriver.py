@@ -10,7 +10,11 @@ import time
 import urllib.error
 import urllib.request
 
+# --remote-debugging-pipe: ChromeDriver talks to Chromium over a pipe instead of a DevTools port
+# on "localhost", which a bare chroot without /etc/hosts cannot resolve for its WebSocket
+# ("unable to connect to renderer").
 CHROMIUM_FLAGS = [
+    "--remote-debugging-pipe",
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage", "--hide-scrollbars", "--force-device-scale-factor=1",
