@@ -12,6 +12,9 @@ struct Command {
   const char* name;
   const char* description;
   std::function<std::function<int()>(CLI::App& sub)> add;
+  /// Runs the scoring engine (and so the BLAS): the process first picks the fast BLAS kernels.
+  /// Commands that only read or administer the database leave it false and start cheaply.
+  bool scores = false;
 };
 
 /// Every subcommand, in the order `rankme --help` lists them.

@@ -5,8 +5,9 @@
 namespace rankme::cli {
 
 /// Whether the command line `argv` (argc words, the program first) runs a subcommand that never
-/// calls the BLAS: runs, show, best, leaderboard, marginals, validate, report or db. False for
-/// the scoring subcommands (score, ingest, demo), any other, and a line that names none.
+/// calls the BLAS (Command::scores false in the command table: runs, show, best, leaderboard,
+/// marginals, validate, report, db). False for the scoring subcommands (score, ingest, demo), a
+/// word that names no command, and a line that names none.
 bool NamesBlasFreeCommand(int argc, char** argv);
 
 /// Process-wide preparation before any work; call it first thing in main(). For a BLAS-free

@@ -75,7 +75,8 @@ Command MakeDemoCommand() {
             sub.add_option("--dir", o->dir, "where to write (default: a new temporary folder)");
             sub.add_option("-j,--jobs", o->jobs, "ingest workers (default: one per core)");
             return std::function<int()>([o] { return Run(*o); });
-          }};
+          },
+          /*scores=*/true};
 }
 
 }  // namespace rankme::cli

@@ -147,7 +147,8 @@ Command MakeIngestCommand() {
         sub.add_flag("-q,--quiet", o->quiet, "no progress or warnings");
         sub.add_flag("--json", o->json, "print the summary as JSON");
         return std::function<int()>([o] { return Run(*o); });
-      }};
+      },
+      /*scores=*/true};
 }
 
 }  // namespace rankme::cli

@@ -102,7 +102,8 @@ int Run(const ScoreOptions& options) {
 
 Command MakeScoreCommand() {
   return {
-      "score", "score embedding files directly (no database)", [](CLI::App& sub) {
+      "score", "score embedding files directly (no database)",
+      [](CLI::App& sub) {
         auto o = std::make_shared<ScoreOptions>();
         sub.add_option("files", o->specs, "FILE or FILE#TENSOR (.npy .npz .safetensors .pt .pth)")
             ->required();
@@ -126,7 +127,8 @@ Command MakeScoreCommand() {
         sub.add_flag("--spectrum", o->spectrum, "with --json: include the singular values");
         sub.add_flag("-v,--verbose", o->verbose, "print the BLAS kernels and threads used");
         return std::function<int()>([o] { return Run(*o); });
-      }};
+      },
+      /*scores=*/true};
 }
 
 }  // namespace rankme::cli

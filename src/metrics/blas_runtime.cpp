@@ -9,6 +9,10 @@
 #include <cstdlib>
 #include <string_view>
 
+// Exported by threaded OpenBLAS builds but not part of its documented API: weak, so that a BLAS
+// without it still links (the pointer is then null).
+extern "C" int blas_thread_shutdown_(void) __attribute__((weak));
+
 namespace rankme::metrics {
 
 namespace {
@@ -63,5 +67,9 @@ std::string BlasKernelName() {
 void SetBlasThreads(int threads) { openblas_set_num_threads(std::max(1, threads)); }
 
 int BlasThreads() { return openblas_get_num_threads(); }
+
+void StopIdleBlasThreads() {
+  if (blas_thread_shutdown_ != nullptr) blas_thread_shutdown_();
+}
 
 }  // namespace rankme::metrics

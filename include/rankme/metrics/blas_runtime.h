@@ -25,4 +25,10 @@ void SetBlasThreads(int threads);
 /// The number of threads each BLAS call may use.
 int BlasThreads();
 
+/// Ends the BLAS worker threads, for a process that will make no BLAS call. OpenBLAS (pthreads
+/// build) starts them when it loads and each spins on sched_yield for about 2^28 cycles
+/// (~0.1 s) before it sleeps; setting the thread count does not stop them. Does nothing with a
+/// BLAS that has no such threads.
+void StopIdleBlasThreads();
+
 }  // namespace rankme::metrics
