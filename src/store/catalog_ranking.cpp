@@ -1,4 +1,6 @@
 // The reads that ranking and validation start from, and the writes of label-based numbers.
+#include <fmt/format.h>
+
 #include "rankme/store/catalog.h"
 #include "store/database_internal.h"
 #include "store/raw_statement.h"
@@ -42,93 +44,164 @@ std::vector<std::string> Catalog::ScoredTensorNames(const std::string& metric) {
   });
 }
 
+namespace {
+
+// Schemas 1-3: the tensors of one name (with their checkpoints) and the scores of one metric
+// and tensor, each read in one pass in content order and merged, so that no score is searched
+// for row by row. The indexes of schema 3 make both passes index-only.
+void VisitJoinedScores(SQLite::Database& db, const std::string& metric, const std::string& tensor,
+                       const std::function<void(const RankingScoreView&)>& visit) {
+  const ConnectionLock lock(db);
+  // Both in content order: the index tensors_for_ranking gives the ok tensors of one name by
+  // content_hash (then checkpoint_id), scores_for_ranking the scores of one metric and tensor
+  // by content_hash (then settings_key).
+  RawStatement tensors = RawStatement::Prepare(
+      db,
+      "SELECT t.content_hash, c.run_id, c.checkpoint_id, c.name, c.step, c.epoch, c.position "
+      "FROM tensors t JOIN checkpoints c USING (checkpoint_id) "
+      "WHERE t.tensor = ?1 AND t.status = 'ok' AND t.content_hash IS NOT NULL "
+      "ORDER BY t.content_hash, t.checkpoint_id");
+  tensors.Bind(1, tensor);
+  RawStatement scores = RawStatement::Prepare(
+      db,
+      "SELECT content_hash, settings_key, value, status = 'degenerate', rows_used, cols "
+      "FROM scores "
+      "WHERE metric = ?1 AND tensor = ?2 ORDER BY content_hash, settings_key");
+  scores.Bind(1, metric);
+  scores.Bind(2, tensor);
+
+  // The scores of one content (usually one; one per settings), kept while every tensor row of
+  // that content is joined with them. Entries are reused to keep their buffers.
+  struct Score {
+    std::string settings_key;
+    std::optional<double> value;
+    bool degenerate = false;
+    std::int64_t rows_used = 0, cols = 0;
+  };
+  std::vector<Score> group;
+  std::string hash;
+  // Each row's content_hash, read once per row (valid until that statement's next step).
+  std::string_view tensor_hash, score_hash;
+  auto next_tensor = [&] {
+    const bool row = tensors.Step();
+    tensor_hash = row ? tensors.Text(0) : std::string_view();
+    return row;
+  };
+  auto next_score = [&] {
+    const bool row = scores.Step();
+    score_hash = row ? scores.Text(0) : std::string_view();
+    return row;
+  };
+  bool tensor_row = next_tensor();
+  bool score_row = next_score();
+  while (tensor_row && score_row) {
+    const int order = tensor_hash.compare(score_hash);
+    if (order < 0) {
+      tensor_row = next_tensor();
+      continue;
+    }
+    if (order > 0) {
+      score_row = next_score();
+      continue;
+    }
+    hash.assign(score_hash);
+    std::size_t count = 0;
+    do {
+      if (group.size() == count) group.emplace_back();
+      Score& score = group[count++];
+      score.settings_key.assign(scores.Text(1));
+      score.value = scores.OptionalDouble(2);
+      score.degenerate = scores.Int64(3) != 0;
+      score.rows_used = scores.Int64(4);
+      score.cols = scores.Int64(5);
+      score_row = next_score();
+    } while (score_row && score_hash == hash);
+    do {
+      RankingScoreView view;
+      view.run_id = tensors.Int64(1);
+      view.checkpoint_id = tensors.Int64(2);
+      view.checkpoint = tensors.Text(3);
+      view.step = tensors.OptionalInt64(4);
+      view.epoch = tensors.OptionalInt64(5);
+      view.position = tensors.Int64(6);
+      for (std::size_t i = 0; i < count; ++i) {
+        view.settings_key = group[i].settings_key;
+        view.value = group[i].value;
+        view.degenerate = group[i].degenerate;
+        view.rows_used = group[i].rows_used;
+        view.cols = group[i].cols;
+        visit(view);
+      }
+      tensor_row = next_tensor();
+    } while (tensor_row && tensor_hash == hash);
+  }
+}
+
+// Schema 4 on: one pass over ranking_points, which the triggers of migration 0004 keep equal to
+// that join. Its rows name their settings, rows used and D by score_settings id; a degenerate
+// score is the one without a value.
+void VisitRankingPoints(SQLite::Database& db, const std::string& path, const std::string& metric,
+                        const std::string& tensor,
+                        const std::function<void(const RankingScoreView&)>& visit) {
+  const ConnectionLock lock(db);
+  struct Setup {
+    std::string settings_key;
+    std::int64_t rows_used = 0, cols = 0;
+    bool known = false;
+  };
+  std::vector<Setup> setups;  // by settings_id (a handful)
+  RawStatement select_setups = RawStatement::Prepare(
+      db, "SELECT settings_id, settings_key, rows_used, cols FROM score_settings");
+  while (select_setups.Step()) {
+    const std::int64_t id = select_setups.Int64(0);
+    if (id < 0 || id > 1'000'000) {
+      throw StoreError(fmt::format("score_settings holds settings id {}, out of range", id), path);
+    }
+    if (setups.size() <= static_cast<std::size_t>(id)) setups.resize(id + 1);
+    setups[id] = {std::string(select_setups.Text(1)), select_setups.Int64(2),
+                  select_setups.Int64(3), true};
+  }
+  RawStatement points = RawStatement::Prepare(
+      db,
+      "SELECT run_id, checkpoint_id, name, step, epoch, position, settings_id, value "
+      "FROM ranking_points WHERE metric = ?1 AND tensor = ?2");
+  points.Bind(1, metric);
+  points.Bind(2, tensor);
+  RankingScoreView view;
+  while (points.Step()) {
+    view.run_id = points.Int64(0);
+    view.checkpoint_id = points.Int64(1);
+    view.checkpoint = points.Text(2);
+    view.step = points.OptionalInt64(3);
+    view.epoch = points.OptionalInt64(4);
+    view.position = points.Int64(5);
+    const std::int64_t id = points.Int64(6);
+    if (id < 0 || static_cast<std::size_t>(id) >= setups.size() || !setups[id].known) {
+      throw StoreError(fmt::format("inconsistent database: ranking_points names settings id {}, "
+                                   "which score_settings lacks",
+                                   id),
+                       path);
+    }
+    const Setup& setup = setups[id];
+    view.settings_key = setup.settings_key;
+    view.rows_used = setup.rows_used;
+    view.cols = setup.cols;
+    view.value = points.OptionalDouble(7);
+    view.degenerate = !view.value;
+    visit(view);
+  }
+}
+
+}  // namespace
+
 void Catalog::VisitRankingScores(const std::string& metric, const std::string& tensor,
                                  const std::function<void(const RankingScoreView&)>& visit) {
   auto& impl = database_.impl();
   Guarded(impl.path, "cannot read scores", [&] {
-    const ConnectionLock lock(impl.db);
-    // Both in content order: the index tensors_for_ranking gives the ok tensors of one name by
-    // content_hash (then checkpoint_id), scores_for_ranking the scores of one metric and tensor
-    // by content_hash (then settings_key).
-    RawStatement tensors = RawStatement::Prepare(
-        impl.db,
-        "SELECT t.content_hash, c.run_id, c.checkpoint_id, c.name, c.step, c.epoch, c.position "
-        "FROM tensors t JOIN checkpoints c USING (checkpoint_id) "
-        "WHERE t.tensor = ?1 AND t.status = 'ok' AND t.content_hash IS NOT NULL "
-        "ORDER BY t.content_hash, t.checkpoint_id");
-    tensors.Bind(1, tensor);
-    RawStatement scores = RawStatement::Prepare(
-        impl.db,
-        "SELECT content_hash, settings_key, value, status = 'degenerate', rows_used, cols "
-        "FROM scores "
-        "WHERE metric = ?1 AND tensor = ?2 ORDER BY content_hash, settings_key");
-    scores.Bind(1, metric);
-    scores.Bind(2, tensor);
-
-    // The scores of one content (usually one; one per settings), kept while every tensor row of
-    // that content is joined with them. Entries are reused to keep their buffers.
-    struct Score {
-      std::string settings_key;
-      std::optional<double> value;
-      bool degenerate = false;
-      std::int64_t rows_used = 0, cols = 0;
-    };
-    std::vector<Score> group;
-    std::string hash;
-    // Each row's content_hash, read once per row (valid until that statement's next step).
-    std::string_view tensor_hash, score_hash;
-    auto next_tensor = [&] {
-      const bool row = tensors.Step();
-      tensor_hash = row ? tensors.Text(0) : std::string_view();
-      return row;
-    };
-    auto next_score = [&] {
-      const bool row = scores.Step();
-      score_hash = row ? scores.Text(0) : std::string_view();
-      return row;
-    };
-    bool tensor_row = next_tensor();
-    bool score_row = next_score();
-    while (tensor_row && score_row) {
-      const int order = tensor_hash.compare(score_hash);
-      if (order < 0) {
-        tensor_row = next_tensor();
-        continue;
-      }
-      if (order > 0) {
-        score_row = next_score();
-        continue;
-      }
-      hash.assign(score_hash);
-      std::size_t count = 0;
-      do {
-        if (group.size() == count) group.emplace_back();
-        Score& score = group[count++];
-        score.settings_key.assign(scores.Text(1));
-        score.value = scores.OptionalDouble(2);
-        score.degenerate = scores.Int64(3) != 0;
-        score.rows_used = scores.Int64(4);
-        score.cols = scores.Int64(5);
-        score_row = next_score();
-      } while (score_row && score_hash == hash);
-      do {
-        RankingScoreView view;
-        view.run_id = tensors.Int64(1);
-        view.checkpoint_id = tensors.Int64(2);
-        view.checkpoint = tensors.Text(3);
-        view.step = tensors.OptionalInt64(4);
-        view.epoch = tensors.OptionalInt64(5);
-        view.position = tensors.Int64(6);
-        for (std::size_t i = 0; i < count; ++i) {
-          view.settings_key = group[i].settings_key;
-          view.value = group[i].value;
-          view.degenerate = group[i].degenerate;
-          view.rows_used = group[i].rows_used;
-          view.cols = group[i].cols;
-          visit(view);
-        }
-        tensor_row = next_tensor();
-      } while (tensor_row && tensor_hash == hash);
+    if (database_.schema_version() >= 4) {
+      VisitRankingPoints(impl.db, impl.path, metric, tensor, visit);
+    } else {
+      VisitJoinedScores(impl.db, metric, tensor, visit);
     }
   });
 }

@@ -116,6 +116,8 @@ Database Database::Open(const std::string& path, const DatabaseOptions& options)
   SQLite::Database& db = database.impl_->db;
   Guarded(path, "not a usable SQLite database", [&] {
     db.exec("PRAGMA foreign_keys = ON");
+    // Rows deleted by INSERT OR REPLACE fire their delete triggers, which keep ranking_points.
+    db.exec("PRAGMA recursive_triggers = ON");
     if (!options.read_only) {
       // WAL: readers never block the writer. FULL: a committed result survives power loss too.
       // Switching a new file to WAL needs it to itself: several processes creating one

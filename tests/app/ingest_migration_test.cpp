@@ -76,6 +76,14 @@ TEST_CASE("Ingest migrates every earlier schema fixture with a backup and keeps 
                     "SELECT group_concat(value, ',') FROM (SELECT value FROM scores ORDER "
                     "BY score_id)") == value_before);
     CHECK(QueryInt(db, "SELECT count(*) FROM sweeps") == 2);  // the fixture's and this one
+    // The ranking table of schema 4, filled by the migration and kept by ingest: one point per
+    // readable tensor row and score, old run folders and new.
+    CHECK(QueryInt(db, "SELECT count(*) FROM ranking_points") ==
+          QueryInt(db, "SELECT count(*) FROM ranking_points_source"));
+    CHECK(QueryInt(db,
+                   "SELECT count(*) FROM (SELECT * FROM ranking_points EXCEPT "
+                   "SELECT * FROM ranking_points_source)") == 0);
+    CHECK(QueryInt(db, "SELECT count(*) FROM ranking_points") > 48);
     const std::string backup = db + ".v" + std::to_string(version) + ".bak";
     if (version < Database::LatestSchemaVersion()) {
       REQUIRE(fs::exists(backup));

@@ -1,8 +1,10 @@
 // The reads `best` and `leaderboard` start from, checked against the plain SQL join they replace
-// (with and without the schema 3 indexes), on content shared between checkpoints and tensors,
-// several settings per content, and rows that must not match.
+// (from ranking_points on schema 4; by the merge of older schemas, with and without the schema 3
+// indexes), on content shared between checkpoints and tensors, several settings per content,
+// and rows that must not match.
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <optional>
 #include <string>
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "rankme/store/catalog.h"
+#include "store/catalog_rows.h"
 #include "support/temp_dir.h"
 
 using rankme::store::Catalog;
@@ -23,51 +26,13 @@ using Row = std::tuple<std::int64_t, std::int64_t, std::string, std::optional<st
                        std::optional<std::int64_t>, std::int64_t, std::optional<double>, bool,
                        std::int64_t, std::int64_t, std::string>;
 
+using rankme::testing::RunAt;
+using rankme::testing::TensorRow;
+
 rankme::store::ScoreRow Score(const std::string& hash, const std::string& tensor,
                               std::optional<double> value, const std::string& settings,
                               std::int64_t rows = 512, const std::string& metric = "rankme") {
-  rankme::store::ScoreRow s;
-  s.content_hash = hash;
-  s.tensor = tensor;
-  s.metric = metric;
-  s.settings_key = settings;
-  s.value = value;
-  s.status = value ? "ok" : "degenerate";
-  s.method = "gram";
-  s.rows_used = s.rows_total = rows;
-  s.cols = 64;
-  s.dtype = "float32";
-  s.max_samples = 25600;
-  s.algorithm_version = 1;
-  s.tool_version = "test";
-  return s;
-}
-
-rankme::store::StoredTensor Tensor(std::int64_t checkpoint, const std::string& file,
-                                   const std::string& tensor, std::optional<std::string> hash,
-                                   const std::string& status = "ok") {
-  rankme::store::StoredTensor t;
-  t.checkpoint_id = checkpoint;
-  t.source = "[\"" + file + "\"]";
-  t.tensor = tensor;
-  t.files_json = "[\"" + file + "#" + tensor + "\"]";
-  t.stat_key = "1:1";
-  t.content_hash = std::move(hash);
-  t.status = status;
-  if (status != "ok") t.error_kind = "io";
-  return t;
-}
-
-rankme::store::RunUpsert Run(const std::string& path, const std::string& seed) {
-  rankme::store::RunUpsert run;
-  run.path = path;
-  run.name = path.substr(path.rfind('/') + 1);
-  run.layout = "plain";
-  run.config_id = "cfg";
-  run.config_key = R"({"lr":0.1})";
-  run.seed = seed;
-  run.config_json = R"({"lr":0.1})";
-  return run;
+  return rankme::testing::RankmeScore(hash, tensor, value, settings, rows, metric);
 }
 
 // Two runs whose checkpoints share content (the same bytes dumped twice, and one file holding
@@ -77,8 +42,8 @@ void Fill(Database& db) {
   Catalog catalog(db);
   WriteTransaction tx(db);
   const auto sweep = catalog.UpsertSweep("/s");
-  const auto a = catalog.UpsertRun(sweep, Run("/s/a", "0"));
-  const auto b = catalog.UpsertRun(sweep, Run("/s/b", "1"));
+  const auto a = catalog.UpsertRun(sweep, RunAt("/s/a", "0"));
+  const auto b = catalog.UpsertRun(sweep, RunAt("/s/b", "1"));
   const auto a1 = catalog.UpsertCheckpoint(a, "step_100", 100, std::nullopt, 0);
   const auto a2 = catalog.UpsertCheckpoint(a, "step_200", 200, std::nullopt, 1);
   const auto a3 = catalog.UpsertCheckpoint(a, "step_300", 300, std::nullopt, 2);
@@ -86,17 +51,18 @@ void Fill(Database& db) {
   const auto b2 = catalog.UpsertCheckpoint(b, "epoch_2", std::nullopt, 2, 1);
   const auto b3 = catalog.UpsertCheckpoint(b, "epoch_3", std::nullopt, 3, 2);
   // Content order differs from checkpoint order: "c..." before "f...".
-  catalog.ReplaceTensors(
-      a1, "[\"a1.pt\"]",
-      {Tensor(a1, "a1.pt", "embeddings", "f1"), Tensor(a1, "a1.pt", "representations", "f1")});
-  catalog.ReplaceTensors(a2, "[\"a2.npy\"]", {Tensor(a2, "a2.npy", "embeddings", "c2")});
-  catalog.ReplaceTensors(a3, "[\"a3.npy\"]", {Tensor(a3, "a3.npy", "embeddings", "f1")});
-  catalog.ReplaceTensors(b1, "[\"b1.npy\"]", {Tensor(b1, "b1.npy", "embeddings", "d0")});
-  catalog.ReplaceTensors(b2, "[\"b2.npy\"]", {Tensor(b2, "b2.npy", "embeddings", "e9")});
-  catalog.ReplaceTensors(b2, "[\"b2.pt\"]", {Tensor(b2, "b2.pt", "embeddings", "a7")});
+  catalog.ReplaceTensors(a1, "[\"a1.pt\"]",
+                         {TensorRow(a1, "a1.pt", "embeddings", "f1"),
+                          TensorRow(a1, "a1.pt", "representations", "f1")});
+  catalog.ReplaceTensors(a2, "[\"a2.npy\"]", {TensorRow(a2, "a2.npy", "embeddings", "c2")});
+  catalog.ReplaceTensors(a3, "[\"a3.npy\"]", {TensorRow(a3, "a3.npy", "embeddings", "f1")});
+  catalog.ReplaceTensors(b1, "[\"b1.npy\"]", {TensorRow(b1, "b1.npy", "embeddings", "d0")});
+  catalog.ReplaceTensors(b2, "[\"b2.npy\"]", {TensorRow(b2, "b2.npy", "embeddings", "e9")});
+  catalog.ReplaceTensors(b2, "[\"b2.pt\"]", {TensorRow(b2, "b2.pt", "embeddings", "a7")});
   catalog.ReplaceTensors(b3, "[\"b3.npy\"]",
-                         {Tensor(b3, "b3.npy", "embeddings", std::nullopt, "failed")});
-  catalog.ReplaceTensors(b3, "[\"b3.pt\"]", {Tensor(b3, "b3.pt", "embeddings", "b5", "not_ready")});
+                         {TensorRow(b3, "b3.npy", "embeddings", std::nullopt, "failed")});
+  catalog.ReplaceTensors(b3, "[\"b3.pt\"]",
+                         {TensorRow(b3, "b3.pt", "embeddings", "b5", "not_ready")});
   const std::string s7 = R"({"eps":1e-07})", s5 = R"({"eps":1e-05})";
   catalog.SaveScore(Score("f1", "embeddings", 30.5, s7));
   catalog.SaveScore(Score("f1", "embeddings", 31.5, s5, 256));
@@ -111,6 +77,7 @@ void Fill(Database& db) {
   tx.Commit();
 }
 
+// The rows visited, sorted (the order differs between schemas and is not promised).
 std::vector<Row> Visited(Database& db, const std::string& metric, const std::string& tensor) {
   std::vector<Row> rows;
   Catalog(db).VisitRankingScores(metric, tensor, [&](const rankme::store::RankingScoreView& v) {
@@ -118,10 +85,11 @@ std::vector<Row> Visited(Database& db, const std::string& metric, const std::str
                       v.position, v.value, v.degenerate, v.rows_used, v.cols,
                       std::string(v.settings_key));
   });
+  std::sort(rows.begin(), rows.end());
   return rows;
 }
 
-// The join as one SQL statement, searching the scores per tensor row.
+// The join as one SQL statement, searching the scores per tensor row; sorted.
 std::vector<Row> Joined(const std::string& path, const std::string& metric,
                         const std::string& tensor) {
   SQLite::Database raw(path, SQLite::OPEN_READONLY);
@@ -151,12 +119,13 @@ std::vector<Row> Joined(const std::string& path, const std::string& metric,
                       select.getColumn(7).getInt() != 0, select.getColumn(8).getInt64(),
                       select.getColumn(9).getInt64(), select.getColumn(10).getString());
   }
+  std::sort(rows.begin(), rows.end());
   return rows;
 }
 
 }  // namespace
 
-TEST_CASE("Catalog::VisitRankingScores gives the rows of the scores join, in its order",
+TEST_CASE("Catalog::VisitRankingScores gives the rows of the scores join on every schema",
           "[store]") {
   rankme::testing::TempDir dir;
   const std::string path = dir.File("r.db");
@@ -164,11 +133,17 @@ TEST_CASE("Catalog::VisitRankingScores gives the rows of the scores join, in its
     Database db = Database::Open(path);
     Fill(db);
   }
-  for (const bool indexed : {true, false}) {
-    INFO((indexed ? "with" : "without") << " the ranking indexes");
-    if (!indexed) {
+  REQUIRE(Database::LatestSchemaVersion() >= 4);
+  // Schema 4 reads ranking_points; marked as schema 3 the same file is read by the merge of
+  // tensors and scores, then also without the indexes of schema 3 (as schemas 1 and 2).
+  for (const std::string variant : {"ranking_points", "merge", "merge without indexes"}) {
+    INFO(variant);
+    if (variant != "ranking_points") {
       SQLite::Database raw(path, SQLite::OPEN_READWRITE);
-      raw.exec("DROP INDEX scores_for_ranking; DROP INDEX tensors_for_ranking");
+      raw.exec("PRAGMA user_version = 3");
+      if (variant == "merge without indexes") {
+        raw.exec("DROP INDEX scores_for_ranking; DROP INDEX tensors_for_ranking");
+      }
     }
     Database db = Database::Open(path, {.create = false, .migrate = false, .read_only = true});
     for (const std::string tensor : {"embeddings", "representations", "nosuch"}) {
@@ -176,23 +151,27 @@ TEST_CASE("Catalog::VisitRankingScores gives the rows of the scores join, in its
       CHECK(Visited(db, "rankme", tensor) == Joined(path, "rankme", tensor));
     }
     CHECK(Visited(db, "other", "embeddings") == Joined(path, "other", "embeddings"));
-    // Spelled out once, by content: a7, c2, d0, then f1 (two checkpoints x two settings); e9
-    // (no score), 99 (no tensor), b5 (not ready) and the failed read give nothing.
-    const auto rows = Visited(db, "rankme", "embeddings");
+    CHECK(Visited(db, "nosuch", "embeddings").empty());
+    // Spelled out once: the checkpoints with content a7, c2, d0 and f1 (two checkpoints x two
+    // settings); e9 (no score), 99 (no tensor), b5 (not ready) and the failed read give nothing.
+    auto rows = Visited(db, "rankme", "embeddings");
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+      return std::tie(std::get<2>(a), std::get<10>(a)) < std::tie(std::get<2>(b), std::get<10>(b));
+    });
     std::vector<std::pair<std::string, std::string>> seen;
     for (const Row& row : rows) seen.emplace_back(std::get<2>(row), std::get<10>(row));
     CHECK(seen ==
-          std::vector<std::pair<std::string, std::string>>{{"epoch_2", R"({"eps":1e-05})"},
-                                                           {"step_200", R"({"eps":1e-07})"},
-                                                           {"epoch_1", R"({"eps":1e-07})"},
+          std::vector<std::pair<std::string, std::string>>{{"epoch_1", R"({"eps":1e-07})"},
+                                                           {"epoch_2", R"({"eps":1e-05})"},
                                                            {"step_100", R"({"eps":1e-05})"},
                                                            {"step_100", R"({"eps":1e-07})"},
+                                                           {"step_200", R"({"eps":1e-07})"},
                                                            {"step_300", R"({"eps":1e-05})"},
                                                            {"step_300", R"({"eps":1e-07})"}});
-    CHECK(std::get<7>(rows[2]));                    // d0 is degenerate
-    CHECK_FALSE(std::get<6>(rows[2]).has_value());  // ... without a value
-    CHECK(std::get<8>(rows[3]) == 256);             // rows_used of the eps 1e-5 score
-    CHECK(std::get<6>(rows[4]) == std::optional<double>(30.5));
+    CHECK(std::get<7>(rows[0]));                    // d0 (epoch_1) is degenerate
+    CHECK_FALSE(std::get<6>(rows[0]).has_value());  // ... without a value
+    CHECK(std::get<8>(rows[2]) == 256);             // rows_used of the eps 1e-5 score
+    CHECK(std::get<6>(rows[3]) == std::optional<double>(30.5));
   }
 }
 

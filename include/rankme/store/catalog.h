@@ -77,8 +77,10 @@ struct RankingScoreView {
   std::string_view checkpoint;  ///< checkpoint name
   std::optional<std::int64_t> step, epoch;
   std::int64_t position = 0;
-  std::optional<double> value;  ///< empty when degenerate
-  bool degenerate = false;      ///< stored with status "degenerate"
+  std::optional<double> value;  ///< empty when degenerate (or NaN, which SQLite stores as NULL)
+  /// Stored with status "degenerate". From schema 4 on read as "no value", which ranking treats
+  /// alike.
+  bool degenerate = false;
   std::int64_t rows_used = 0, cols = 0;
   std::string_view settings_key;
 };
@@ -132,10 +134,10 @@ class Catalog {
   /// (before, the same as the keys of ScoredTensors()).
   std::vector<std::string> ScoredTensorNames(const std::string& metric);
   /// Calls `visit` for every current score of `metric` and `tensor`: each ok row of `tensors`
-  /// naming that tensor, with its checkpoint, once per score of its content, ordered by content
-  /// hash, checkpoint and settings. Tensors (with their checkpoints) and scores are each read in
-  /// one pass in content order and merged, so no score is searched for row by row; the indexes
-  /// of schema 3 make both passes index-only (older schemas give the same rows, more slowly).
+  /// naming that tensor, with its checkpoint, once per score of its content. From schema 4 on
+  /// one pass over ranking_points, ordered by run and position; before, tensors (with their
+  /// checkpoints) and scores each read in one pass in content order and merged (ordered by
+  /// content hash, checkpoint and settings), so that no score is searched for row by row.
   void VisitRankingScores(const std::string& metric, const std::string& tensor,
                           const std::function<void(const RankingScoreView&)>& visit);
   /// An upper bound of the number of rows of `tensors` (its largest tensor_id), found in one
