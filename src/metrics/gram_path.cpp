@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <optional>
 
 #include "metrics/metrics_internal.h"
 #include "rankme/core/error.h"
@@ -90,6 +91,18 @@ class GramAccumulator {
     MultiplyBlock(rows, count, factor);
   }
 
+  // Adds what `other` (same dim and precision) accumulated: the sum of the two streams of rows.
+  void Absorb(const GramAccumulator& other) {
+    if (other.exponent_ == INT_MIN) return;
+    if (exponent_ == INT_MIN || other.exponent_ > exponent_) Rescale(other.exponent_);
+    const double f = std::ldexp(1.0, 2 * (other.exponent_ - exponent_));
+    for (std::int64_t i = 0; i < dim_; ++i) {
+      for (std::int64_t j = i; j < dim_; ++j) gram_[i * dim_ + j] += f * other.gram_[i * dim_ + j];
+    }
+    for (std::size_t i = 0; i < diag_.size(); ++i) diag_[i] += f * other.diag_[i];
+    for (std::size_t i = 0; i < images_.size(); ++i) images_[i] += f * other.images_[i];
+  }
+
   GramSpectrum Finish() {
     GramSpectrum out;
     out.single_precision = single_;
@@ -151,6 +164,10 @@ class GramAccumulator {
 
   // Moves the accumulators to a larger exponent (multiplication by a power of two).
   void Rescale(int new_exponent) {
+    if (exponent_ == INT_MIN) {  // nothing accumulated yet: every accumulator is zero
+      exponent_ = new_exponent;
+      return;
+    }
     const double f = std::ldexp(1.0, 2 * (exponent_ - new_exponent));
     for (std::int64_t i = 0; i < dim_; ++i) {
       for (std::int64_t j = i; j < dim_; ++j) gram_[i * dim_ + j] *= f;
@@ -189,13 +206,22 @@ GramSpectrum Compute(RowStream& stream, const RowPlan& plan, bool single_precisi
   // A block's values, and the window when rows are selected.
   const std::size_t bytes = sizeof(T) * (plan.selected.empty() ? 1 : 2);
   if (plan.rows_used >= cols) {
-    GramAccumulator gram(cols, single_precision);
-    FeedRows(stream, plan, BlockRows(block_bytes, cols, bytes, kMaxBlockRows),
-             std::function<void(T*, std::int64_t, double)>(
-                 [&gram](T* rows, std::int64_t count, double max_abs) {
-                   gram.Add(rows, count, max_abs);
-                 }));
-    return gram.Finish();
+    const std::int64_t block_rows = BlockRows(block_bytes, cols, bytes, kMaxBlockRows);
+    const int lanes = GramLanes(cols, plan.rows_used, block_rows);
+    std::vector<GramAccumulator> grams(static_cast<std::size_t>(lanes),
+                                       GramAccumulator(cols, single_precision));
+    {
+      std::optional<SingleThreadedBlas> blas;
+      if (lanes > 1) blas.emplace();
+      const int threads = blas ? std::min(lanes, blas->saved()) : 1;
+      FeedRowsInLanes(stream, plan, block_rows, lanes, threads,
+                      std::function<void(int, T*, std::int64_t, double)>(
+                          [&grams](int lane, T* rows, std::int64_t count, double max_abs) {
+                            grams[static_cast<std::size_t>(lane)].Add(rows, count, max_abs);
+                          }));
+    }
+    for (std::size_t lane = 1; lane < grams.size(); ++lane) grams[0].Absorb(grams[lane]);
+    return grams[0].Finish();
   }
   // Fewer rows than columns: ZZᵀ (rows_used²) from column blocks of the rows held in memory.
   std::vector<T> z;
@@ -218,6 +244,20 @@ GramSpectrum Compute(RowStream& stream, const RowPlan& plan, bool single_precisi
 }
 
 }  // namespace
+
+// Accumulators of ZᵀZ that share the blocks of rows (block b goes to b % lanes) and are summed
+// at the end: two for many blocks of a Gram that is small to hold twice, else one. Two let
+// two threads each run single-threaded ssyrk on their own blocks, read in turn, which beats one
+// two-threaded ssyrk per block here (its threads wait on each other and spin while rows are
+// read and checked). Chosen from the shape only, so the sums do not depend on the thread count.
+constexpr std::int64_t kLaneMinBlocks = 16;
+constexpr std::size_t kLaneMaxGramBytes = std::size_t{64} << 20;
+
+int GramLanes(std::int64_t dim, std::int64_t rows, std::int64_t block_rows) {
+  const std::int64_t blocks = (rows + block_rows - 1) / block_rows;
+  const auto gram_bytes = static_cast<std::size_t>(dim * dim) * sizeof(double);
+  return blocks >= kLaneMinBlocks && gram_bytes <= kLaneMaxGramBytes ? 2 : 1;
+}
 
 GramSpectrum ComputeGramSpectrum(RowStream& stream, const RowPlan& plan, bool single_precision,
                                  std::size_t block_bytes) {

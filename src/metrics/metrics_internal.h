@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "rankme/core/row_stream.h"
+#include "rankme/metrics/blas_runtime.h"
 
 namespace rankme::metrics::internal {
 
@@ -30,10 +31,47 @@ void FeedRows(RowStream& stream, const RowPlan& plan, std::int64_t block_rows,
 void FeedRows(RowStream& stream, const RowPlan& plan, std::int64_t block_rows,
               const std::function<void(double*, std::int64_t, double)>& sink);
 
+/// FeedRows for several accumulators: block b goes to lane b % lanes, as `sink(lane, rows,
+/// count, max_abs)`. With threads > 1 (at most lanes), lane L runs on a thread of its own: the
+/// lanes read their blocks in turn, in stream order, and process them meanwhile; the first
+/// exception stops every lane and is rethrown. Each lane's blocks and their order are the same
+/// whatever the number of threads. Memory: a block per lane (and a window when rows are
+/// selected and every row is checked).
+void FeedRowsInLanes(RowStream& stream, const RowPlan& plan, std::int64_t block_rows, int lanes,
+                     int threads,
+                     const std::function<void(int, float*, std::int64_t, double)>& sink);
+void FeedRowsInLanes(RowStream& stream, const RowPlan& plan, std::int64_t block_rows, int lanes,
+                     int threads,
+                     const std::function<void(int, double*, std::int64_t, double)>& sink);
+
 /// Rows per block so that `copies` values of `value_bytes` each per row element fit in
 /// `block_bytes`; at least 1, at most `cap`.
 std::int64_t BlockRows(std::size_t block_bytes, std::int64_t cols, std::size_t bytes_per_value,
                        std::int64_t cap);
+
+/// Single-threaded BLAS until Restore() or destruction, when two threads or more were allowed:
+/// for work split into streams that take one thread each, so that BLAS threads × streams stays
+/// within the count.
+class SingleThreadedBlas {
+ public:
+  SingleThreadedBlas() : saved_(BlasThreads()) {
+    if (saved_ > 1) SetBlasThreads(1);
+  }
+  ~SingleThreadedBlas() { Restore(); }
+  SingleThreadedBlas(const SingleThreadedBlas&) = delete;
+  SingleThreadedBlas& operator=(const SingleThreadedBlas&) = delete;
+  /// The BLAS threads allowed before.
+  int saved() const { return saved_; }
+  bool parallel() const { return saved_ > 1; }
+  void Restore() {
+    if (saved_ > 1 && !restored_) SetBlasThreads(saved_);
+    restored_ = true;
+  }
+
+ private:
+  int saved_;
+  bool restored_ = false;
+};
 
 // ---- element-wise passes (kernels.cpp) ----
 
@@ -63,6 +101,11 @@ struct GramSpectrum {
   int scale_exponent = 0;
   bool single_precision = true;  ///< float32 block products (else float64)
 };
+
+/// How many accumulators the Gram ZᵀZ of `rows` rows of `dim` values, read in blocks of
+/// `block_rows`, is summed in (1 or 2; each takes a thread of its own when BLAS may use two).
+/// Depends on the shape only.
+int GramLanes(std::int64_t dim, std::int64_t rows, std::int64_t block_rows);
 
 /// Streams the scored rows through blocked ssyrk (float32) or dsyrk (float64) products
 /// accumulated in float64, then dsyevd.

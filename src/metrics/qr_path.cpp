@@ -119,27 +119,6 @@ class TwoStreamTsqr {
   std::array<std::future<void>, 2> pending_;
 };
 
-// Single-threaded BLAS until Restore() or destruction, when two threads or more were allowed
-// (the two streams then take one thread each: BLAS threads × streams stays within the count).
-class SingleThreadedBlas {
- public:
-  SingleThreadedBlas() : saved_(BlasThreads()) {
-    if (saved_ > 1) SetBlasThreads(1);
-  }
-  ~SingleThreadedBlas() { Restore(); }
-  SingleThreadedBlas(const SingleThreadedBlas&) = delete;
-  SingleThreadedBlas& operator=(const SingleThreadedBlas&) = delete;
-  bool parallel() const { return saved_ > 1; }
-  void Restore() {
-    if (saved_ > 1 && !restored_) SetBlasThreads(saved_);
-    restored_ = true;
-  }
-
- private:
-  int saved_;
-  bool restored_ = false;
-};
-
 }  // namespace
 
 std::vector<double> ComputeExactSingularValues(RowStream& stream, const RowPlan& plan,

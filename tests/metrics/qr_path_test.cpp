@@ -8,6 +8,7 @@
 
 #include "rankme/metrics/blas_runtime.h"
 #include "rankme/metrics/rankme.h"
+#include "support/blas_threads_guard.h"
 #include "support/rankme_reference.h"
 
 namespace rankme::metrics {
@@ -17,17 +18,7 @@ using nlohmann::json;
 using testing::GenerateReference;
 using testing::ReferenceMatrix;
 
-// Restores the BLAS thread count a test changed.
-class BlasThreadsGuard {
- public:
-  BlasThreadsGuard() : saved_(BlasThreads()) {}
-  ~BlasThreadsGuard() { SetBlasThreads(saved_); }
-  BlasThreadsGuard(const BlasThreadsGuard&) = delete;
-  BlasThreadsGuard& operator=(const BlasThreadsGuard&) = delete;
-
- private:
-  int saved_;
-};
+using testing::BlasThreadsGuard;
 
 json Case(const std::string& name, int rows, int cols, const std::string& spectrum,
           const std::string& dtype) {
