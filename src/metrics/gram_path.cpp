@@ -208,8 +208,9 @@ GramSpectrum Compute(RowStream& stream, const RowPlan& plan, bool single_precisi
   if (plan.rows_used >= cols) {
     const std::int64_t block_rows = BlockRows(block_bytes, cols, bytes, kMaxBlockRows);
     const int lanes = GramLanes(cols, plan.rows_used, block_rows);
-    std::vector<GramAccumulator> grams(static_cast<std::size_t>(lanes),
-                                       GramAccumulator(cols, single_precision));
+    std::vector<GramAccumulator> grams;  // built in place: a Gram may take hundreds of MB
+    grams.reserve(static_cast<std::size_t>(lanes));
+    for (int lane = 0; lane < lanes; ++lane) grams.emplace_back(cols, single_precision);
     {
       std::optional<SingleThreadedBlas> blas;
       if (lanes > 1) blas.emplace();
