@@ -43,7 +43,7 @@ RankmeOptions LaneOptions(const ReferenceMatrix& m) {
 
 TEST_CASE("The Gram path sums in two lanes for many blocks of a small Gram only", "[metrics]") {
   using internal::GramLanes;
-  CHECK(GramLanes(256, 2'000'000, 16384) == 2);  // 123 blocks
+  CHECK(GramLanes(256, 2'000'000, 8192) == 2);   // 245 blocks
   CHECK(GramLanes(64, 3000, kBlockRows) == 2);   // 30 blocks
   CHECK(GramLanes(2048, 25600, 4096) == 1);      // 7 blocks
   CHECK(GramLanes(64, 1500, kBlockRows) == 1);   // 15 blocks
