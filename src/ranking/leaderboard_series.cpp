@@ -170,8 +170,7 @@ SeriesPoint PointOfUnscored(const UnscoredTensor& u, ValueStatus status) {
 }
 
 // The run's points in position order, one per checkpoint (the surest when several).
-void Order(const RankingInput& input, const std::vector<std::string>& settings_keys,
-           Candidate* first, Candidate* last, RunSeries& series) {
+void Order(const RankingInput& input, Candidate* first, Candidate* last, RunSeries& series) {
   std::sort(first, last, [](const Candidate& a, const Candidate& b) {
     if (a.position != b.position) return a.position < b.position;
     if (a.checkpoint_id != b.checkpoint_id) return a.checkpoint_id < b.checkpoint_id;
@@ -184,7 +183,7 @@ void Order(const RankingInput& input, const std::vector<std::string>& settings_k
       series.dims.emplace_back(0, 0);
     } else {
       const RankingScore& s = input.scores[c->index];
-      series.points.push_back(PointOfScore(s, c->status, settings_keys));
+      series.points.push_back(PointOfScore(s, c->status, input.settings_keys));
       series.dims.emplace_back(s.rows_used, s.cols);
     }
   }
@@ -247,7 +246,7 @@ std::vector<RunSeries> BuildSeries(const RankingInput& input, const std::string&
     Candidate* last = by_run.data() + starts[slot + 1];
     series[slot].points.reserve(static_cast<std::size_t>(last - first));
     series[slot].dims.reserve(static_cast<std::size_t>(last - first));
-    Order(input, input.settings_keys, first, last, series[slot]);
+    Order(input, first, last, series[slot]);
   }
   return series;
 }

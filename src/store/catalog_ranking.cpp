@@ -51,7 +51,6 @@ namespace {
 // for row by row. The indexes of schema 3 make both passes index-only.
 void VisitJoinedScores(SQLite::Database& db, const std::string& metric, const std::string& tensor,
                        const std::function<void(const RankingScoreView&)>& visit) {
-  const ConnectionLock lock(db);
   // Both in content order: the index tensors_for_ranking gives the ok tensors of one name by
   // content_hash (then checkpoint_id), scores_for_ranking the scores of one metric and tensor
   // by content_hash (then settings_key).
@@ -143,7 +142,6 @@ void VisitJoinedScores(SQLite::Database& db, const std::string& metric, const st
 void VisitRankingPoints(SQLite::Database& db, const std::string& path, const std::string& metric,
                         const std::string& tensor,
                         const std::function<void(const RankingScoreView&)>& visit) {
-  const ConnectionLock lock(db);
   struct Setup {
     std::string settings_key;
     std::int64_t rows_used = 0, cols = 0;

@@ -12,9 +12,9 @@
 namespace rankme::store {
 
 /// A statement of SQLite's C API, for reads of 100,000 rows where SQLiteCpp's per-column
-/// objects (a shared pointer copied for each value) cost as much as the read itself. Use it
-/// under a ConnectionLock. Errors throw SQLite::Exception, which Guarded() turns into
-/// StoreError. Not cached: prepare it for one pass.
+/// objects (a shared pointer copied for each value) cost as much as the read itself. Errors
+/// throw SQLite::Exception, which Guarded() turns into StoreError. Not cached: prepare it for
+/// one pass.
 class RawStatement {
  public:
   static RawStatement Prepare(SQLite::Database& db, const char* sql) {
@@ -38,8 +38,9 @@ class RawStatement {
     throw SQLite::Exception(sqlite3_db_handle(get()), rc);
   }
 
-  // Each read takes one call that locks the connection (sqlite3_column_value); the value's
-  // accessors lock nothing. They are safe because the caller holds a ConnectionLock.
+  // Each read takes one call into the statement (sqlite3_column_value) and reads the value it
+  // returns directly: connections are opened without a mutex (one thread at a time, see
+  // Database::Open), so there is no lock to take between the two.
 
   /// The column's text ("" when NULL), valid until the next Step().
   std::string_view Text(int column) const {
@@ -72,23 +73,6 @@ class RawStatement {
   }
 
   std::unique_ptr<sqlite3_stmt, Finalize> statement_;
-};
-
-/// Holds the connection's mutex for a scope. SQLite locks it in every call (each column read
-/// included) when it is built thread-safe; held here, each of those locks is a re-entry of a
-/// recursive mutex by its owner, which costs no atomic operation. For the loops over
-/// 100,000 rows; the connection serves no other thread meanwhile.
-class ConnectionLock {
- public:
-  explicit ConnectionLock(SQLite::Database& db) : mutex_(sqlite3_db_mutex(db.getHandle())) {
-    sqlite3_mutex_enter(mutex_);  // a no-op when the library was built without mutexes
-  }
-  ~ConnectionLock() { sqlite3_mutex_leave(mutex_); }
-  ConnectionLock(const ConnectionLock&) = delete;
-  ConnectionLock& operator=(const ConnectionLock&) = delete;
-
- private:
-  sqlite3_mutex* mutex_;
 };
 
 }  // namespace rankme::store
