@@ -17,7 +17,6 @@
 
 #include <algorithm>
 #include <array>
-#include <future>
 
 #include "metrics/metrics_internal.h"
 #include "rankme/core/error.h"
@@ -79,67 +78,30 @@ class TsqrAccumulator {
   std::int64_t count_ = 0;
 };
 
-// Two TSQR streams fed alternately, run on two threads when `parallel`.
-class TwoStreamTsqr {
- public:
-  TwoStreamTsqr(std::int64_t dim, bool parallel)
-      : streams_{TsqrAccumulator(dim), TsqrAccumulator(dim)}, parallel_(parallel) {}
-
-  void Add(const double* rows, std::int64_t count) {
-    const std::size_t k = next_;
-    next_ = 1 - next_;
-    if (!parallel_) {
-      streams_[k].Load(rows, count);
-      streams_[k].Apply();
-      return;
-    }
-    if (pending_[k].valid()) pending_[k].get();  // its block buffer is free again
-    streams_[k].Load(rows, count);
-    pending_[k] = std::async(std::launch::async, [this, k] { streams_[k].Apply(); });
-  }
-
-  // Waits for the blocks in flight.
-  void Wait() {
-    for (auto& pending : pending_) {
-      if (pending.valid()) pending.get();
-    }
-  }
-
-  std::vector<double> SingularValues() {
-    Wait();
-    streams_[0].Merge(streams_[1]);
-    return streams_[0].SingularValues();
-  }
-
- private:
-  std::array<TsqrAccumulator, 2> streams_;
-  bool parallel_;
-  std::size_t next_ = 0;
-  // Declared after streams_: destroyed first, so a running task never outlives its stream.
-  std::array<std::future<void>, 2> pending_;
-};
-
 }  // namespace
 
 std::vector<double> ComputeExactSingularValues(RowStream& stream, const RowPlan& plan,
                                                std::size_t block_bytes) {
   const std::int64_t cols = stream.info().cols;
   if (plan.rows_used >= cols) {
-    // Declared first, destroyed last: no stream runs when the thread count is restored.
+    // Two lanes of the feed, one stream each, on two threads with single-threaded BLAS when two
+    // are allowed (FeedRowsInLanes).
     SingleThreadedBlas blas;
-    TwoStreamTsqr tsqr(cols, blas.parallel());
-    // The block, the window when rows are selected, and the two streams' column-major copies.
-    const std::size_t bytes = sizeof(double) * (plan.selected.empty() ? 3 : 4);
+    std::array<TsqrAccumulator, 2> streams{TsqrAccumulator(cols), TsqrAccumulator(cols)};
+    // Per stream its block and its column-major copy, and the window when rows are selected.
+    const std::size_t bytes = sizeof(double) * (plan.selected.empty() ? 4 : 5);
     const std::int64_t block_rows =
         BlockRows(block_bytes, cols, bytes, std::max<std::int64_t>(cols, 256));
-    FeedRows(stream, plan, block_rows,
-             std::function<void(double*, std::int64_t, double)>(
-                 [&tsqr](double* rows, std::int64_t count, double /*max_abs*/) {
-                   tsqr.Add(rows, count);
-                 }));
-    tsqr.Wait();
+    FeedRowsInLanes(stream, plan, block_rows, 2, blas.parallel() ? 2 : 1,
+                    std::function<void(int, double*, std::int64_t, double)>(
+                        [&streams](int lane, double* rows, std::int64_t count, double) {
+                          TsqrAccumulator& tsqr = streams[static_cast<std::size_t>(lane)];
+                          tsqr.Load(rows, count);
+                          tsqr.Apply();
+                        }));
     blas.Restore();  // the merge and the SVD of R use every BLAS thread allowed
-    return tsqr.SingularValues();
+    streams[0].Merge(streams[1]);
+    return streams[0].SingularValues();
   }
   std::vector<double> z;
   z.reserve(static_cast<std::size_t>(plan.rows_used * cols));
