@@ -3,11 +3,9 @@
 #include "rankme/app/report.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -18,6 +16,7 @@
 #include "rankme/ranking/marginals.h"
 #include "rankme/ranking/validation.h"
 #include "rankme/report/number_format.h"
+#include "rankme/report/output_file.h"
 #include "rankme/store/catalog.h"
 
 namespace rankme::app {
@@ -233,23 +232,11 @@ ReportFile WriteReport(const std::string& db_path, const std::string& out_path,
   const report::ReportData data = BuildReport(db_path, options);
   const std::string html = report::RenderHtmlReport(data);
   const std::filesystem::path target(out_path);
-  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path());
-  const std::string temporary = out_path + ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(html.data(), static_cast<std::streamsize>(html.size()));
-    out.close();
-    if (!out) {
-      std::filesystem::remove(temporary);
-      throw IoError("cannot write the report", out_path);
-    }
+  if (out_path != "-" && target.has_parent_path()) {
+    std::error_code error;
+    std::filesystem::create_directories(target.parent_path(), error);
   }
-  std::error_code error;
-  std::filesystem::rename(temporary, target, error);
-  if (error) {
-    std::filesystem::remove(temporary);
-    throw IoError("cannot write the report: " + error.message(), out_path);
-  }
+  report::WriteOutputFile(out_path, html);
   ReportFile file;
   file.path = out_path;
   file.bytes = html.size();

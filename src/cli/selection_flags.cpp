@@ -39,14 +39,15 @@ void OutputFlags::Add(CLI::App& sub, bool with_format) {
         ->capture_default_str()
         ->check(CLI::IsMember({"table", "text", "md", "markdown", "csv", "json", "latex", "tex"}));
   }
-  sub.add_option("-o,--output", output, "write to this file (atomically) instead of stdout");
+  sub.add_option(
+      "-o,--output", output,
+      "write to this file instead of stdout (a regular file is replaced atomically; - is stdout)");
 }
 
 void OutputFlags::Emit(const std::string& text) const {
   if (output.empty()) {
     PrintOut(text);
-  } else {
-    report::WriteFileAtomically(output, text);
+  } else if (report::WriteOutputFile(output, text) != report::OutputTarget::kStdout) {
     PrintNote("wrote " + output);
   }
 }
