@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "rankme/core/error.h"
 
 int main(int argc, char** argv) {
@@ -16,13 +17,20 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
     return rankme::cli::RunSelected(app);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : static_cast<int>(rankme::ExitCode::kUsage);
+    rankme::cli::PrintNote(std::string(e.what()) + " (--help lists the options)");
+    return static_cast<int>(rankme::ExitCode::kUsage);
   } catch (const rankme::Error& e) {
-    std::fprintf(stderr, "rankme: %s\n", e.what());
+    rankme::cli::PrintNote(e.what());
     return static_cast<int>(e.exit_code());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "rankme: internal error: %s\n", e.what());
+    rankme::cli::PrintNote(std::string("internal error: ") + e.what());
     return static_cast<int>(rankme::ExitCode::kInternal);
   }
 }

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/json_text_internal.h"
 #include "app/selection_internal.h"
 #include "rankme/app/selection.h"
 #include "rankme/report/number_format.h"
@@ -101,9 +102,8 @@ std::string RenderBestJson(const BestReport& report) {
   nlohmann::json out = BoardJson(board);
   out["picks"] = nlohmann::json::array();
   for (const ranking::Pick& pick : report.picks) {
-    nlohmann::json p = {{"group", pick.group.empty()
-                                      ? nlohmann::json(nullptr)
-                                      : nlohmann::json::parse(pick.group, nullptr, false)}};
+    nlohmann::json p = {
+        {"group", pick.group.empty() ? nlohmann::json(nullptr) : internal::StoredJson(pick.group)}};
     p["best"] =
         pick.best ? ConfigurationJson(board.configurations[*pick.best]) : nlohmann::json(nullptr);
     p["runner_up"] = pick.runner_up ? ConfigurationJson(board.configurations[*pick.runner_up])
@@ -120,7 +120,7 @@ std::string RenderBestJson(const BestReport& report) {
     }
     out["picks"].push_back(std::move(p));
   }
-  return out.dump(2) + "\n";
+  return internal::JsonDocument(out);
 }
 
 }  // namespace rankme::app

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "app/ingest_internal.h"
+#include "app/json_text_internal.h"
 #include "rankme/core/error.h"
 #include "rankme/discovery/config_key.h"
 #include "rankme/io/content_hash.h"
@@ -22,16 +23,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The run's flattened config as one JSON object; each value is already JSON text.
 std::string ConfigJson(const discovery::ParamMap& params) {
   std::string out = "{";
   for (const auto& [key, value] : params) {
     if (out.size() > 1) out += ",";
-    out += "\"";
-    for (char c : key) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += "\":" + value.json;
+    out += internal::JsonText(key) + ":" + value.json;
   }
   return out + "}";
 }
@@ -156,11 +153,7 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
             IngestWork work;
             work.checkpoint_id = checkpoint_id;
             work.paths = file.paths;
-            std::string source = "[";
-            for (std::size_t i = 0; i < file.paths.size(); ++i) {
-              source += (i ? ",\"" : "\"") + file.paths[i] + "\"";
-            }
-            work.source = source + "]";
+            work.source = internal::JsonText(file.paths);
             work.tensor_hint = file.tensor;
             work.label =
                 (run.relative_dir.empty() ? "." : run.relative_dir) + "/" + checkpoint.name;

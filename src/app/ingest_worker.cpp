@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "app/ingest_internal.h"
+#include "app/json_text_internal.h"
 #include "rankme/core/error.h"
 #include "rankme/io/content_hash.h"
 #include "rankme/io/embedding_reader.h"
@@ -22,20 +23,6 @@ std::string Shortest(double value) {
   char buffer[32];
   const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
   return std::string(buffer, result.ptr);
-}
-
-std::string JsonList(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ",";
-    out += "\"";
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += "\"";
-  }
-  return out + "]";
 }
 
 // The tensors of a file group that can be scored: every entry of rank >= 2. Shards must list
@@ -171,7 +158,7 @@ IngestOutcome ProcessWork(const IngestWork& work, const IngestOptions& options,
       std::vector<std::string> files;
       for (const auto& path : work.paths)
         files.push_back(entry.name.empty() ? path : path + "#" + entry.name);
-      row.files_json = JsonList(files);
+      row.files_json = internal::JsonText(files);
       row.rows = entry.shape[0];
       std::int64_t cols = 1;
       for (std::size_t i = 1; i < entry.shape.size(); ++i) cols *= entry.shape[i];

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "app/json_text_internal.h"
 #include "app/report_internal.h"
 #include "rankme/app/selection.h"
 #include "rankme/core/error.h"
@@ -27,7 +28,7 @@ namespace {
 // values as written.
 std::string DisplayValue(const std::string& literal) {
   if (literal.size() >= 2 && literal.front() == '"') {
-    const auto value = nlohmann::json::parse(literal, nullptr, false);
+    const auto value = internal::StoredJson(literal);
     if (value.is_string()) return value.get<std::string>();
   }
   return ranking::DisplayValue(literal);
@@ -166,7 +167,7 @@ std::vector<std::pair<std::string, std::string>> Settings(
   out.emplace_back("checkpoint", board.checkpoint.ToString());
   out.emplace_back("within", board.within.empty() ? "(one ranking)" : board.within);
   if (!board.settings_key.empty()) {
-    const auto settings = nlohmann::json::parse(board.settings_key, nullptr, false);
+    const auto settings = internal::StoredJson(board.settings_key);
     if (settings.is_object()) {
       for (const char* key : {"eps", "max_samples", "seed", "algorithm_version"}) {
         if (settings.contains(key)) {

@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "app/ingest_internal.h"
+#include "app/json_text_internal.h"
 #include "app/report_internal.h"
 
 namespace rankme::app {
@@ -14,7 +15,7 @@ namespace {
 // named tensor inside the file). Returns the candidates to try, exact text first.
 std::vector<std::string> SourceCandidates(const std::string& files_json) {
   std::vector<std::string> out = {files_json};
-  const auto files = nlohmann::json::parse(files_json, nullptr, false);
+  const auto files = internal::StoredJson(files_json);
   if (!files.is_array()) return out;
   nlohmann::json stripped = nlohmann::json::array();
   for (const auto& file : files) {
@@ -31,7 +32,7 @@ std::vector<std::string> SourceCandidates(const std::string& files_json) {
 // Which rows a spectrum covers, as ingest keys it, from the board's settings.
 std::string SampleKey(const std::string& settings_key) {
   metrics::RankmeOptions options;
-  const auto settings = nlohmann::json::parse(settings_key, nullptr, false);
+  const auto settings = internal::StoredJson(settings_key);
   if (settings.is_object()) {
     if (settings.contains("max_samples"))
       options.max_samples = settings["max_samples"].get<std::int64_t>();

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "app/json_text_internal.h"
 #include "rankme/core/error.h"
 
 namespace rankme::app {
@@ -12,6 +13,30 @@ namespace {
 
 store::Database OpenForReading(const std::string& db_path) {
   return store::Database::Open(db_path, {.create = false, .migrate = false, .read_only = true});
+}
+
+nlohmann::json OptionalJson(const std::optional<std::int64_t>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+nlohmann::json ScoreJson(const CheckpointScore& s) {
+  return {{"checkpoint", s.checkpoint},
+          {"step", OptionalJson(s.step)},
+          {"epoch", OptionalJson(s.epoch)},
+          {"tensor", s.tensor},
+          {"metric", s.metric},
+          {"value", s.value ? nlohmann::json(*s.value) : nullptr},
+          {"status", s.status},
+          {"method", s.method},
+          {"rows_used", s.rows_used},
+          {"cols", s.cols},
+          {"dtype", s.dtype},
+          {"settings", internal::StoredJson(s.settings_key)},
+          {"files", internal::StoredJson(s.files)}};
+}
+
+nlohmann::json SeedJson(const RunRecord& run) {
+  return run.seed ? nlohmann::json(*run.seed) : nlohmann::json(nullptr);
 }
 
 }  // namespace
@@ -79,6 +104,50 @@ RunDetail ShowRun(const std::string& db_path, const std::string& which) {
     if (f.run_id == detail.run.run_id) detail.failures.push_back(std::move(f));
   }
   return detail;
+}
+
+std::string RenderRunsJson(const std::vector<RunOverview>& runs) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : runs) {
+    out.push_back({{"run", r.run.name},
+                   {"path", r.run.path},
+                   {"config_id", r.run.config_id},
+                   {"hyperparameters", internal::StoredJson(r.run.config_key)},
+                   {"seed", SeedJson(r.run)},
+                   {"layout", r.run.layout},
+                   {"status", r.run.status},
+                   {"checkpoints", r.checkpoints},
+                   {"failures", r.failures},
+                   {"latest", r.latest ? ScoreJson(*r.latest) : nullptr}});
+  }
+  return internal::JsonDocument(out);
+}
+
+std::string RenderRunJson(const RunDetail& d) {
+  nlohmann::json params = nlohmann::json::object();
+  for (const auto& p : d.params) {
+    params[p.key] = {{"value", internal::StoredJson(p.value_json)}, {"role", p.role}};
+  }
+  nlohmann::json scores = nlohmann::json::array();
+  for (const auto& s : d.scores) scores.push_back(ScoreJson(s));
+  nlohmann::json failures = nlohmann::json::array();
+  for (const auto& f : d.failures) {
+    failures.push_back({{"checkpoint", f.checkpoint},
+                        {"tensor", f.tensor},
+                        {"status", f.status},
+                        {"kind", f.kind},
+                        {"message", f.message},
+                        {"attempts", f.attempts}});
+  }
+  return internal::JsonDocument({{"run", d.run.name},
+                                 {"path", d.run.path},
+                                 {"layout", d.run.layout},
+                                 {"config_id", d.run.config_id},
+                                 {"seed", SeedJson(d.run)},
+                                 {"status", d.run.status},
+                                 {"config", params},
+                                 {"scores", scores},
+                                 {"failures", failures}});
 }
 
 }  // namespace rankme::app

@@ -50,6 +50,14 @@ ranking::RankingInput LoadInput(store::Database& db, const SelectionOptions& opt
   // Counting each tensor's scores reads every score; the counts matter only when several
   // tensors are scored, none is asked for and none is embeddings (the most scored is ranked).
   const std::vector<std::string> names = catalog.ScoredTensorNames(options.metric);
+  if (names.empty()) {
+    const std::vector<std::string> metrics = catalog.ScoredMetrics();
+    if (!metrics.empty()) {
+      throw UsageError(fmt::format("--metric {}: no such scores; the database has {}",
+                                   options.metric, fmt::join(metrics, ", ")),
+                       options.db_path);
+    }
+  }
   if (options.ranking.tensor.empty() && names.size() > 1 &&
       std::find(names.begin(), names.end(), "embeddings") == names.end()) {
     input.tensor_counts = catalog.ScoredTensors(options.metric);

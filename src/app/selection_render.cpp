@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/json_text_internal.h"
 #include "app/selection_internal.h"
 #include "rankme/app/selection.h"
 #include "rankme/report/number_format.h"
@@ -45,8 +46,7 @@ nlohmann::json OptionalJson(const std::optional<double>& value) {
 nlohmann::json Hyperparameters(const std::map<std::string, std::string>& values) {
   nlohmann::json out = nlohmann::json::object();
   for (const auto& [key, literal] : values) {
-    out[key] = nlohmann::json::parse(literal, nullptr, false);
-    if (out[key].is_discarded()) out[key] = literal;
+    out[key] = internal::StoredJson(literal);
   }
   return out;
 }
@@ -67,7 +67,7 @@ nlohmann::json ConfigurationJson(const ranking::ConfigurationRow& row) {
     nlohmann::json checkpoints = nlohmann::json::array();
     for (std::size_t i : run.used) checkpoints.push_back(run.checkpoints[i].checkpoint);
     nlohmann::json files = nlohmann::json::array();
-    for (const auto& f : run.files) files.push_back(nlohmann::json::parse(f, nullptr, false));
+    for (const auto& f : run.files) files.push_back(internal::StoredJson(f));
     runs.push_back({{"run", run.run},
                     {"seed", run.seed ? nlohmann::json(*run.seed) : nlohmann::json(nullptr)},
                     {"value", OptionalJson(run.value)},
@@ -78,8 +78,7 @@ nlohmann::json ConfigurationJson(const ranking::ConfigurationRow& row) {
   }
   return {{"config_id", row.config_id},
           {"rank", row.rank ? nlohmann::json(*row.rank) : nlohmann::json(nullptr)},
-          {"group", row.group.empty() ? nlohmann::json(nullptr)
-                                      : nlohmann::json::parse(row.group, nullptr, false)},
+          {"group", row.group.empty() ? nlohmann::json(nullptr) : internal::StoredJson(row.group)},
           {"hyperparameters", Hyperparameters(row.hyperparameters)},
           {"n", row.summary.n},
           {"mean", row.summary.n ? nlohmann::json(row.summary.mean) : nlohmann::json(nullptr)},
@@ -119,7 +118,7 @@ std::string RenderLeaderboard(const ranking::Leaderboard& board, ExportFormat fo
     for (const auto& row : board.configurations) {
       if (keep(row)) out["configurations"].push_back(ConfigurationJson(row));
     }
-    return out.dump(2) + "\n";
+    return internal::JsonDocument(out);
   }
   const auto keys = ShownKeys(board);
   Table table;
@@ -168,16 +167,15 @@ std::string RenderMarginals(const ranking::Leaderboard& board,
     out["marginals"] = nlohmann::json::array();
     for (const auto& m : rows) {
       out["marginals"].push_back(
-          {{"group", m.group.empty() ? nlohmann::json(nullptr)
-                                     : nlohmann::json::parse(m.group, nullptr, false)},
+          {{"group", m.group.empty() ? nlohmann::json(nullptr) : internal::StoredJson(m.group)},
            {"key", m.key},
-           {"value", nlohmann::json::parse(m.value, nullptr, false)},
+           {"value", internal::StoredJson(m.value)},
            {"configurations", m.configurations},
            {"runs", m.runs},
            {"mean", m.mean},
            {"best", m.best}});
     }
-    return out.dump(2) + "\n";
+    return internal::JsonDocument(out);
   }
   Table table;
   if (!board.within.empty()) table.headers.push_back(board.within);
@@ -210,8 +208,7 @@ std::string RenderValidation(const ValidateReport& report, ExportFormat format) 
     out["agreement"] = nlohmann::json::array();
     for (const auto* a : lines) {
       out["agreement"].push_back(
-          {{"group", a == &v.overall ? nlohmann::json("all")
-                                     : nlohmann::json::parse(a->group, nullptr, false)},
+          {{"group", a == &v.overall ? nlohmann::json("all") : internal::StoredJson(a->group)},
            {"n", a->n},
            {"spearman", OptionalJson(a->spearman)},
            {"kendall_tau_b", OptionalJson(a->kendall)},
@@ -228,7 +225,7 @@ std::string RenderValidation(const ValidateReport& report, ExportFormat format) 
                                        {"label", OptionalJson(c.label)},
                                        {"label_runs", c.label_runs}});
     }
-    return out.dump(2) + "\n";
+    return internal::JsonDocument(out);
   }
   Table table;
   table.headers = {"group",           "n",     "spearman",

@@ -33,7 +33,7 @@ int RunInfo(const DbOptions& options) {
                           {"scores", info.scores},
                           {"spectra", info.spectra},
                           {"failures", info.failures}};
-    PrintOut(out.dump(2) + "\n");
+    PrintJson(out);
     return 0;
   }
   std::string text = fmt::format("database        {}\n", info.path);

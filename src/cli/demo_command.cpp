@@ -6,6 +6,7 @@
 
 #include "cli/command_table.h"
 #include "cli/common.h"
+#include "cli/option_checks.h"
 #include "rankme/app/demo.h"
 #include "rankme/app/selection.h"
 #include "rankme/report/number_format.h"
@@ -73,7 +74,8 @@ Command MakeDemoCommand() {
           [](CLI::App& sub) {
             auto o = std::make_shared<app::DemoOptions>();
             sub.add_option("--dir", o->dir, "where to write (default: a new temporary folder)");
-            sub.add_option("-j,--jobs", o->jobs, "ingest workers (default: one per core)");
+            sub.add_option("-j,--jobs", o->jobs, "ingest workers (default: one per core)")
+                ->check(WholeNumber(0, 1024));
             return std::function<int()>([o] { return Run(*o); });
           },
           /*scores=*/true};

@@ -8,8 +8,10 @@
 
 #include "cli/command_table.h"
 #include "cli/common.h"
+#include "cli/option_checks.h"
 #include "rankme/app/database_admin.h"
 #include "rankme/app/ingest.h"
+#include "rankme/report/table.h"
 
 namespace rankme::cli {
 
@@ -47,14 +49,17 @@ class Progress final : public app::IngestObserver {
       const int filled = total > 0 ? static_cast<int>(width * done / total) : width;
       std::string bar(static_cast<std::size_t>(filled), '=');
       bar.resize(width, ' ');
-      std::string shown = label.size() > 50 ? "..." + label.substr(label.size() - 47) : label;
+      const std::string visible = report::VisibleText(label);
+      std::string shown =
+          visible.size() > 50 ? "..." + visible.substr(visible.size() - 47) : visible;
       std::fprintf(stderr, "\r[%s] %lld/%lld %-50s", bar.c_str(), static_cast<long long>(done),
                    static_cast<long long>(total), shown.c_str());
       drawn_ = true;
     } else if (outcome == "failed" || outcome == "not_ready" || done == total ||
                now - last_ >= std::chrono::seconds(1)) {
       std::fprintf(stderr, "rankme: %lld/%lld %s: %s\n", static_cast<long long>(done),
-                   static_cast<long long>(total), label.c_str(), outcome.c_str());
+                   static_cast<long long>(total), report::VisibleText(label).c_str(),
+                   outcome.c_str());
       last_ = now;
     }
   }
@@ -102,7 +107,7 @@ int Run(IngestCliOptions& o) {
                           {"files_read", summary.files_read},
                           {"seconds", summary.seconds},
                           {"warnings", summary.warnings}};
-    PrintOut(out.dump(2) + "\n");
+    PrintJson(out);
   } else {
     PrintOut(fmt::format(
         "{} runs in {} configurations, {} checkpoints: {} tensors scored, {} file groups "
@@ -118,37 +123,42 @@ int Run(IngestCliOptions& o) {
 }  // namespace
 
 Command MakeIngestCommand() {
-  return {
-      "ingest", "discover runs and checkpoints under sweep folders, score and store them",
-      [](CLI::App& sub) {
-        auto o = std::make_shared<IngestCliOptions>();
-        sub.add_option("dirs", o->ingest.roots, "sweep output folders")->required();
-        AddDatabaseOption(sub, o->db);
-        sub.add_option("-j,--jobs", o->ingest.jobs, "scoring workers (default: one per core)")
-            ->check(CLI::NonNegativeNumber);
-        sub.add_option("--layout", o->layout, "layout file (JSON/YAML, see configs/layouts)")
-            ->check(CLI::ExistingFile);
-        sub.add_option("--tensor", o->ingest.tensors,
-                       "tensor names to score (repeatable; default: every tensor found)");
-        sub.add_option("--eps", o->ingest.rankme.eps, "RankMe eps")->capture_default_str();
-        sub.add_option("--max-samples", o->ingest.rankme.max_samples,
-                       "subsample to this many rows (0 = all)")
-            ->capture_default_str();
-        sub.add_option("--seed", o->ingest.rankme.seed, "subsample seed")->capture_default_str();
-        sub.add_flag("--flatten", o->ingest.stream.flatten,
-                     "score rank > 2 arrays as N x (product of the other dims)");
-        sub.add_option("--seed-key", o->seed_keys,
-                       "config keys holding the seed (glob; replaces the defaults)");
-        sub.add_option("--ignore-key", o->ignore_keys,
-                       "more bookkeeping keys left out of configurations (glob)");
-        sub.add_option("--settle-seconds", o->ingest.settle_seconds,
-                       "a failing file modified this recently is 'not ready', not failed")
-            ->capture_default_str();
-        sub.add_flag("-q,--quiet", o->quiet, "no progress or warnings");
-        sub.add_flag("--json", o->json, "print the summary as JSON");
-        return std::function<int()>([o] { return Run(*o); });
-      },
-      /*scores=*/true};
+  return {"ingest", "discover runs and checkpoints under sweep folders, score and store them",
+          [](CLI::App& sub) {
+            auto o = std::make_shared<IngestCliOptions>();
+            sub.add_option("dirs", o->ingest.roots, "sweep output folders")->required();
+            AddDatabaseOption(sub, o->db);
+            sub.add_option("-j,--jobs", o->ingest.jobs, "scoring workers (default: one per core)")
+                ->check(WholeNumber(0, 1024));
+            sub.add_option("--layout", o->layout, "layout file (JSON/YAML, see configs/layouts)")
+                ->check(CLI::ExistingFile);
+            sub.add_option("--tensor", o->ingest.tensors,
+                           "tensor names to score (repeatable; default: every tensor found)");
+            sub.add_option("--eps", o->ingest.rankme.eps, "RankMe eps")
+                ->capture_default_str()
+                ->check(FiniteNumber(0, 1));
+            sub.add_option("--max-samples", o->ingest.rankme.max_samples,
+                           "subsample to this many rows (0 = all)")
+                ->capture_default_str()
+                ->check(SampleCount());
+            sub.add_option("--seed", o->ingest.rankme.seed, "subsample seed")
+                ->capture_default_str()
+                ->check(SeedNumber());
+            sub.add_flag("--flatten", o->ingest.stream.flatten,
+                         "score rank > 2 arrays as N x (product of the other dims)");
+            sub.add_option("--seed-key", o->seed_keys,
+                           "config keys holding the seed (glob; replaces the defaults)");
+            sub.add_option("--ignore-key", o->ignore_keys,
+                           "more bookkeeping keys left out of configurations (glob)");
+            sub.add_option("--settle-seconds", o->ingest.settle_seconds,
+                           "a failing file modified this recently is 'not ready', not failed")
+                ->capture_default_str()
+                ->check(FiniteNumber(0, 1e9));
+            sub.add_flag("-q,--quiet", o->quiet, "no progress or warnings");
+            sub.add_flag("--json", o->json, "print the summary as JSON");
+            return std::function<int()>([o] { return Run(*o); });
+          },
+          /*scores=*/true};
 }
 
 }  // namespace rankme::cli

@@ -1,9 +1,13 @@
 // `rankme leaderboard`: ranked configurations, seeds aggregated, in the formats people paste.
+#include <fmt/format.h>
+
 #include <memory>
 
 #include "cli/command_table.h"
 #include "cli/common.h"
+#include "cli/option_checks.h"
 #include "cli/selection_flags.h"
+#include "rankme/core/error.h"
 
 namespace rankme::cli {
 
@@ -25,7 +29,12 @@ int Run(const LeaderboardCliOptions& o) {
   if (!o.by.empty()) {
     auto rows = ranking::Marginals(board);
     std::erase_if(rows, [&](const ranking::MarginalRow& m) { return m.key != o.by; });
-    if (rows.empty()) PrintNote("--by " + o.by + ": not a hyperparameter that varies");
+    if (rows.empty()) {
+      throw UsageError(fmt::format("--by {}: not a hyperparameter that varies; varying: {}", o.by,
+                                   board.varying_keys.empty()
+                                       ? std::string("none")
+                                       : fmt::format("{}", fmt::join(board.varying_keys, ", "))));
+    }
     o.output.Emit(app::RenderMarginals(board, rows, format));
     return 0;
   }
@@ -42,8 +51,8 @@ Command MakeLeaderboardCommand() {
         auto o = std::make_shared<LeaderboardCliOptions>();
         o->selection.Add(sub);
         o->output.Add(sub);
-        sub.add_option("--top", o->top, "at most this many configurations per group (0 = all)")
-            ->capture_default_str();
+        sub.add_option("--top", o->top, "at most this many configurations per group (default: all)")
+            ->check(WholeNumber(1));
         sub.add_option("--by", o->by, "instead: the mean score per value of this hyperparameter");
         return std::function<int()>([o] { return Run(*o); });
       }};

@@ -5,6 +5,7 @@
 
 #include "cli/command_table.h"
 #include "cli/common.h"
+#include "cli/option_checks.h"
 #include "rankme/app/database_admin.h"
 #include "rankme/app/report.h"
 
@@ -46,7 +47,8 @@ Command MakeReportCommand() {
                            "label-based number to compare with (default: the only one stored)");
             sub.add_option("--spectra", o->report.spectra_configurations,
                            "configurations per group whose spectra are drawn")
-                ->capture_default_str();
+                ->capture_default_str()
+                ->check(WholeNumber(0, 1000));
             sub.add_option("--title", o->report.title, "page title")->capture_default_str();
             return std::function<int()>([o] { return Run(*o); });
           }};

@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 
 #include <memory>
-#include <nlohmann/json.hpp>
 
 #include "cli/command_table.h"
 #include "cli/common.h"
@@ -30,39 +29,10 @@ std::string ValueText(const std::optional<double>& value) {
   return value ? report::FormatScore(*value) : "degenerate";
 }
 
-nlohmann::json ScoreJson(const CheckpointScore& s) {
-  return {{"checkpoint", s.checkpoint},
-          {"step", s.step ? nlohmann::json(*s.step) : nullptr},
-          {"epoch", s.epoch ? nlohmann::json(*s.epoch) : nullptr},
-          {"tensor", s.tensor},
-          {"metric", s.metric},
-          {"value", s.value ? nlohmann::json(*s.value) : nullptr},
-          {"status", s.status},
-          {"method", s.method},
-          {"rows_used", s.rows_used},
-          {"cols", s.cols},
-          {"dtype", s.dtype},
-          {"settings", nlohmann::json::parse(s.settings_key)},
-          {"files", nlohmann::json::parse(s.files)}};
-}
-
 int RunList(const RunsOptions& options) {
   const auto runs = app::ListRuns(app::ResolveDatabasePath(options.db));
   if (options.json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& r : runs) {
-      out.push_back({{"run", r.run.name},
-                     {"path", r.run.path},
-                     {"config_id", r.run.config_id},
-                     {"hyperparameters", nlohmann::json::parse(r.run.config_key)},
-                     {"seed", r.run.seed ? nlohmann::json(*r.run.seed) : nullptr},
-                     {"layout", r.run.layout},
-                     {"status", r.run.status},
-                     {"checkpoints", r.checkpoints},
-                     {"failures", r.failures},
-                     {"latest", r.latest ? ScoreJson(*r.latest) : nullptr}});
-    }
-    PrintOut(out.dump(2) + "\n");
+    PrintOut(app::RenderRunsJson(runs));
     return 0;
   }
   report::Table table;
@@ -86,36 +56,13 @@ int RunList(const RunsOptions& options) {
 int RunShow(const RunsOptions& options) {
   const auto d = app::ShowRun(app::ResolveDatabasePath(options.db), options.run);
   if (options.json) {
-    nlohmann::json params = nlohmann::json::object();
-    for (const auto& p : d.params)
-      params[p.key] = {{"value", nlohmann::json::parse(p.value_json)}, {"role", p.role}};
-    nlohmann::json scores = nlohmann::json::array();
-    for (const auto& s : d.scores) scores.push_back(ScoreJson(s));
-    nlohmann::json failures = nlohmann::json::array();
-    for (const auto& f : d.failures) {
-      failures.push_back({{"checkpoint", f.checkpoint},
-                          {"tensor", f.tensor},
-                          {"status", f.status},
-                          {"kind", f.kind},
-                          {"message", f.message},
-                          {"attempts", f.attempts}});
-    }
-    PrintOut(nlohmann::json{{"run", d.run.name},
-                            {"path", d.run.path},
-                            {"layout", d.run.layout},
-                            {"config_id", d.run.config_id},
-                            {"seed", d.run.seed ? nlohmann::json(*d.run.seed) : nullptr},
-                            {"status", d.run.status},
-                            {"config", params},
-                            {"scores", scores},
-                            {"failures", failures}}
-                 .dump(2) +
-             "\n");
+    PrintOut(app::RenderRunJson(d));
     return 0;
   }
-  std::string out =
-      fmt::format("run      {}\npath     {}\nlayout   {}\nconfig   {}\nseed     {}\n", d.run.name,
-                  d.run.path, d.run.layout, d.run.config_id, d.run.seed.value_or("-"));
+  std::string out = fmt::format("run      {}\npath     {}\nlayout   {}\nconfig   {}\nseed     {}\n",
+                                report::VisibleText(d.run.name), report::VisibleText(d.run.path),
+                                report::VisibleText(d.run.layout), d.run.config_id,
+                                report::VisibleText(d.run.seed.value_or("-")));
   if (d.run.status == "missing") out += "status   missing: its folder is no longer present\n";
   out += "\nconfig (hyperparameters decide the configuration; seed and bookkeeping do not):\n";
   report::Table params;

@@ -8,6 +8,7 @@
 
 #include "cli/command_table.h"
 #include "cli/common.h"
+#include "cli/option_checks.h"
 #include "rankme/app/score_files.h"
 #include "rankme/metrics/blas_runtime.h"
 #include "rankme/report/number_format.h"
@@ -91,7 +92,7 @@ int Run(const ScoreOptions& options) {
     json.push_back(ToJson(s, options.spectrum));
   }
   if (options.json) {
-    PrintOut(json.dump(2) + "\n");
+    PrintJson(json);
   } else if (!table.rows.empty()) {
     PrintOut(report::RenderText(table));
   }
@@ -109,20 +110,22 @@ Command MakeScoreCommand() {
             ->required();
         sub.add_option("--eps", o->settings.rankme.eps, "added to each normalised singular value")
             ->capture_default_str()
-            ->check(CLI::NonNegativeNumber);
+            ->check(FiniteNumber(0, 1));
         sub.add_option("--max-samples", o->settings.rankme.max_samples,
                        "subsample files with more rows to this many (0 = all rows)")
             ->capture_default_str()
-            ->check(CLI::NonNegativeNumber);
+            ->check(SampleCount());
         sub.add_option("--seed", o->settings.rankme.seed, "seed of the row subsample")
-            ->capture_default_str();
+            ->capture_default_str()
+            ->check(SeedNumber());
         sub.add_option("--method", o->method,
                        "auto: certified Gram fast path, else exact; gram; qr (exact)")
             ->capture_default_str()
             ->check(CLI::IsMember({"auto", "gram", "qr"}));
         sub.add_flag("--flatten", o->settings.stream.flatten,
                      "score arrays of rank > 2 as N x (product of the other dims)");
-        sub.add_option("--threads", o->threads, "BLAS threads (default: all cores)");
+        sub.add_option("--threads", o->threads, "BLAS threads (default: all cores)")
+            ->check(WholeNumber(1, 1024));
         sub.add_flag("--json", o->json, "print JSON");
         sub.add_flag("--spectrum", o->spectrum, "with --json: include the singular values");
         sub.add_flag("-v,--verbose", o->verbose, "print the BLAS kernels and threads used");

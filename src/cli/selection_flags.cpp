@@ -1,6 +1,7 @@
 #include "cli/selection_flags.h"
 
 #include "cli/common.h"
+#include "cli/option_checks.h"
 #include "rankme/app/database_admin.h"
 #include "rankme/report/output_file.h"
 
@@ -19,7 +20,7 @@ void SelectionFlags::Add(CLI::App& sub) {
   sub.add_option("--collapse-fraction", collapse_fraction,
                  "flag 'collapsed' when mean RankMe < this fraction of min(N, D)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(FiniteNumber(0, 1));
 }
 
 app::SelectionOptions SelectionFlags::Resolve() const {

@@ -111,8 +111,19 @@ SafetensorsTensor ParseEntry(const std::string& name, const Json& entry, std::ui
 SafetensorsHeader ParseSafetensorsHeader(std::string_view json, std::uint64_t data_size,
                                          const std::string& source) {
   Json root;
+  // The header is a flat map of flat entries (depth 3); a nesting far deeper than that is no
+  // safetensors file, and writing it back out (metadata values are kept as JSON text) would
+  // recurse once per level.
+  const Json::parser_callback_t bound_depth = [&](int depth, Json::parse_event_t, Json&) {
+    if (depth > kMaxSafetensorsHeaderDepth) {
+      throw FormatError("safetensors header nests deeper than " +
+                            std::to_string(kMaxSafetensorsHeaderDepth) + " levels",
+                        source);
+    }
+    return true;
+  };
   try {
-    root = Json::parse(json.begin(), json.end());
+    root = Json::parse(json.begin(), json.end(), bound_depth);
   } catch (const Json::exception& e) {
     throw FormatError(std::string("safetensors header is not valid JSON: ") + e.what(), source);
   }

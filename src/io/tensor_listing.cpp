@@ -78,7 +78,7 @@ std::map<std::string, std::string> FileMetadata(const std::string& path) {
 }
 
 std::string ChooseDefaultTensor(const std::vector<TensorEntry>& entries, const std::string& path) {
-  if (entries.empty()) throw UsageError("the file holds no tensor", path);
+  if (entries.empty()) throw DataError("the file holds no tensor", path);
   if (entries.size() == 1) return entries.front().name;
   for (const char* preferred : kPreferredTensorNames) {
     for (const TensorEntry& entry : entries) {

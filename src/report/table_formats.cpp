@@ -1,5 +1,7 @@
 #include "rankme/report/table_formats.h"
 
+#include "rankme/report/table.h"
+
 namespace rankme::report {
 
 namespace {
@@ -10,14 +12,9 @@ bool RightAligned(const Table& table, std::size_t column) {
 
 std::string MarkdownCell(std::string_view text) {
   std::string out;
-  for (char c : text) {
-    if (c == '|') {
-      out += "\\|";
-    } else if (c == '\n' || c == '\r') {
-      out += ' ';
-    } else {
-      out += c;
-    }
+  for (char c : VisibleText(text)) {
+    if (c == '|') out += '\\';
+    out += c;
   }
   return out;
 }
@@ -72,7 +69,7 @@ std::string RenderCsv(const Table& table) {
 
 std::string EscapeLatex(std::string_view text) {
   std::string out;
-  for (char c : text) {
+  for (char c : VisibleText(text)) {
     switch (c) {
       case '&':
       case '%':
@@ -92,10 +89,6 @@ std::string EscapeLatex(std::string_view text) {
         break;
       case '\\':
         out += "\\textbackslash{}";
-        break;
-      case '\n':
-      case '\r':
-        out += ' ';
         break;
       default:
         out += c;

@@ -44,6 +44,16 @@ std::vector<std::string> Catalog::ScoredTensorNames(const std::string& metric) {
   });
 }
 
+std::vector<std::string> Catalog::ScoredMetrics() {
+  auto& impl = database_.impl();
+  return Guarded(impl.path, "cannot read scores", [&] {
+    std::vector<std::string> names;
+    auto& select = impl.Prepare("SELECT DISTINCT metric FROM scores ORDER BY metric");
+    while (select.executeStep()) names.push_back(select.getColumn(0).getString());
+    return names;
+  });
+}
+
 namespace {
 
 // Schemas 1-3: the tensors of one name (with their checkpoints) and the scores of one metric

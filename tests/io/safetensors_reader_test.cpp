@@ -100,6 +100,40 @@ TEST_CASE("Safetensors header parser validates each entry", "[formats]") {
   }
 }
 
+TEST_CASE("Safetensors header nested 200000 deep in __metadata__ is refused, not a crash",
+          "[formats]") {
+  const std::string entry = R"("e":{"dtype":"F32","shape":[10,4],"data_offsets":[0,160]})";
+  for (const char* open_close : {"[]", "{}"}) {
+    std::string nested;
+    for (int i = 0; i < 200000; ++i) {
+      nested += open_close[0];
+      if (open_close[0] == '{') nested += R"("k":)";
+    }
+    nested += "1";
+    nested += std::string(200000, open_close[1]);
+    const std::string json = R"({"__metadata__":{"a":)" + nested + "}," + entry + "}";
+    CHECK_THROWS_WITH(ParseSafetensorsHeader(json, 160, "d.safetensors"),
+                      Catch::Contains("nests deeper than 64 levels"));
+  }
+  // Within the bound, a nested (non-standard) metadata value is kept as JSON text.
+  const std::string shallow = R"({"__metadata__":{"a":[[1]]},)" + entry + "}";
+  CHECK(ParseSafetensorsHeader(shallow, 160, "x").metadata.at("a") == "[[1]]");
+}
+
+TEST_CASE("Safetensors file holding no tensor is bad data (exit 2), not a usage error",
+          "[formats]") {
+  MemoryByteSource source(WithLength(2, "{}"), "empty.safetensors");
+  const std::vector<TensorEntry> entries = SafetensorsEntries(ReadSafetensorsHeader(source));
+  CHECK(entries.empty());
+  try {
+    ChooseDefaultTensor(entries, "empty.safetensors");
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.exit_code() == ExitCode::kBadInput);
+    CHECK(e.path() == "empty.safetensors");
+  }
+}
+
 // The real sweep's Lightning dumps, checked against a hand-written numpy parser.
 TEST_CASE("Safetensors files of the real sweep match an independent numpy parse", "[formats]") {
   const std::string root = std::string(RANKME_TEST_DATA_DIR) + "/real_sweep_small/lightning_logs";

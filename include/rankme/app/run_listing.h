@@ -37,4 +37,10 @@ std::vector<RunOverview> ListRuns(const std::string& db_path);
 /// UsageError naming the candidates when none or several runs match.
 RunDetail ShowRun(const std::string& db_path, const std::string& which);
 
+/// `rankme runs --json`: one object per run. Always valid JSON, whatever the names hold.
+std::string RenderRunsJson(const std::vector<RunOverview>& runs);
+
+/// `rankme show RUN --json`: the run, its config with roles, scores and failures.
+std::string RenderRunJson(const RunDetail& detail);
+
 }  // namespace rankme::app

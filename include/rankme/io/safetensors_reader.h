@@ -34,6 +34,8 @@ struct SafetensorsHeader {
 
 /// Largest header accepted (the format's own limit is 100 MB).
 inline constexpr std::uint64_t kMaxSafetensorsHeaderBytes = std::uint64_t{100} << 20;
+/// Deepest JSON nesting accepted in a header (a valid one nests 3 levels).
+inline constexpr int kMaxSafetensorsHeaderDepth = 64;
 
 /// Parses the JSON header `json` of a file whose data section holds `data_size` bytes. Checks
 /// every entry: known dtype (F16, BF16, F32, F64, I8..I64, U8..U64, BOOL), non-negative dims,

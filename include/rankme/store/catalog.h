@@ -133,6 +133,8 @@ class Catalog {
   /// The tensors with scores of `metric`, sorted: one index search per name from schema 3 on
   /// (before, the same as the keys of ScoredTensors()).
   std::vector<std::string> ScoredTensorNames(const std::string& metric);
+  /// The metrics that have at least one score, in alphabetical order.
+  std::vector<std::string> ScoredMetrics();
   /// Calls `visit` for every current score of `metric` and `tensor`: each ok row of `tensors`
   /// naming that tensor, with its checkpoint, once per score of its content. From schema 4 on
   /// one pass over ranking_points, ordered by run and position; before, tensors (with their
