@@ -13,7 +13,9 @@
 namespace rankme::io {
 
 File::File(std::string path) : path_(std::move(path)) {
-  fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO (or a device) named like an embedding file must not wait for a
+  // writer forever; such files are refused below. Regular files ignore the flag.
+  fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd_ < 0) throw IoError(std::string("cannot open: ") + std::strerror(errno), path_);
   struct stat st {};
   if (::fstat(fd_, &st) != 0) {
@@ -26,6 +28,16 @@ File::File(std::string path) : path_(std::move(path)) {
     ::close(fd_);
     fd_ = -1;
     throw IoError("is a directory, not a file", path_);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd_);
+    fd_ = -1;
+    const char* kind = S_ISFIFO(st.st_mode)   ? "a FIFO"
+                       : S_ISCHR(st.st_mode)  ? "a character device"
+                       : S_ISBLK(st.st_mode)  ? "a block device"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                                              : "a special file";
+    throw IoError(std::string("is ") + kind + ", not a regular file", path_);
   }
   size_ = static_cast<std::uint64_t>(st.st_size);
   mtime_ns_ = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;

@@ -33,12 +33,15 @@ Format FormatOf(const std::string& path) {
                     path);
 }
 
+// The names for a message: the first twenty, then how many more (a file may hold thousands).
 std::string NameList(const std::vector<TensorEntry>& entries) {
+  constexpr std::size_t kShown = 20;
   std::string names;
-  for (const TensorEntry& entry : entries) {
+  for (std::size_t i = 0; i < entries.size() && i < kShown; ++i) {
     if (!names.empty()) names += ", ";
-    names += entry.name.empty() ? "\"\"" : entry.name;
+    names += entries[i].name.empty() ? "\"\"" : entries[i].name;
   }
+  if (entries.size() > kShown) names += " and " + std::to_string(entries.size() - kShown) + " more";
   return names;
 }
 

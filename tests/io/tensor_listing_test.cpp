@@ -26,7 +26,7 @@ TEST_CASE("ChooseDefaultTensor follows the documented preference order", "[forma
   CHECK(ChooseDefaultTensor(Named({"out.embeddings", "representations"})) == "representations");
   CHECK(ChooseDefaultTensor(Named({"out.embeddings", "out.logits"})) == "out.embeddings");
   CHECK_THROWS_AS(ChooseDefaultTensor(Named({"a.embeddings", "b.embeddings"})), UsageError);
-  CHECK_THROWS_AS(ChooseDefaultTensor({}, "f.npz"), UsageError);
+  CHECK_THROWS_AS(ChooseDefaultTensor({}, "f.npz"), DataError);
   try {
     ChooseDefaultTensor(Named({"a", "b"}), "f.npz");
     FAIL("no error");
@@ -40,6 +40,23 @@ TEST_CASE("FindTensorEntry lists the names when one is missing", "[formats]") {
   const auto entries = Named({"x", "y"});
   CHECK(FindTensorEntry(entries, "y", "f").name == "y");
   CHECK_THROWS_WITH(FindTensorEntry(entries, "z", "f"), Catch::Contains("x, y"));
+}
+
+TEST_CASE("A file of 20000 tensors gets a message of twenty names, not all of them", "[formats]") {
+  std::vector<TensorEntry> entries;
+  for (int i = 0; i < 20000; ++i) {
+    entries.push_back({"a" + std::to_string(i), {2, 2}, DType::kFloat32, 16});
+  }
+  try {
+    ChooseDefaultTensor(entries, "many.npz");
+    FAIL("no error");
+  } catch (const UsageError& e) {
+    const std::string message = e.message();
+    CHECK(message.find("holds 20000 tensors") != std::string::npos);
+    CHECK(message.find("a19 and 19980 more") != std::string::npos);
+    CHECK(message.find("a20,") == std::string::npos);
+    CHECK(message.size() < 400);
+  }
 }
 
 TEST_CASE("ListTensors lists every fixture format and refuses unknown extensions", "[formats]") {

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# End-to-end: embedding files that are not files. A FIFO, a link to /dev/zero, a folder, a
+# symbolic-link loop, an empty file and a truncated file, each named like an embedding dump in
+# its own run beside good runs: `rankme score` refuses each at once with one line (exit 2) and
+# never waits on a FIFO; `rankme ingest` exits 0, scores every good run and records each bad one.
+set -euo pipefail
+: "${RANKME:?path of the rankme binary}"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+cd "$tmp"
+for r in good1 good2 fifo zero folder loop empty truncated; do
+  mkdir -p "sweep/$r/.hydra"
+  printf 'lr: %s\nseed: 0\n' "$r" > "sweep/$r/.hydra/config.yaml"
+done
+/usr/bin/python3 -c "
+import numpy as np
+rng = np.random.default_rng(0)
+for r in ('good1', 'good2'): np.save(f'sweep/{r}/embeddings.npy', rng.standard_normal((30, 5)).astype('f4'))
+np.save('full.npy', rng.standard_normal((30, 5)).astype('f4'))
+raw = open('full.npy', 'rb').read()
+open('sweep/truncated/embeddings.npy', 'wb').write(raw[:len(raw) - 7])"
+mkfifo sweep/fifo/embeddings.npy
+ln -s /dev/zero sweep/zero/embeddings.npy
+mkdir sweep/folder/embeddings.npy
+ln -s loop_b.npy sweep/loop/embeddings.npy
+ln -s embeddings.npy sweep/loop/loop_b.npy
+: > sweep/empty/embeddings.npy
+touch -d '2 hours ago' sweep/*/embeddings.npy sweep/truncated/embeddings.npy 2>/dev/null || true
+
+for r in fifo zero folder loop empty truncated; do
+  set +e
+  timeout 20 "$RANKME" score "sweep/$r/embeddings.npy" > out.txt 2> err.txt
+  code=$?
+  set -e
+  [ "$code" = 2 ] || fail "score of the $r file exited $code: $(cat err.txt)"
+  [ "$(wc -l < err.txt)" = 1 ] || fail "$r: not one line: $(cat err.txt)"
+  grep -q "^rankme: sweep/$r/embeddings.npy: " err.txt || fail "$r: message does not name the file: $(cat err.txt)"
+done
+grep -q 'is a FIFO' <(timeout 20 "$RANKME" score sweep/fifo/embeddings.npy 2>&1) || fail "FIFO not named as such"
+
+set +e
+timeout 120 "$RANKME" ingest --db r.db --settle-seconds 0 sweep > ingest.txt 2> ingest_err.txt
+code=$?
+set -e
+[ "$code" = 0 ] || fail "ingest exited $code: $(cat ingest_err.txt)"
+/usr/bin/python3 - <<'PY'
+import sqlite3
+con = sqlite3.connect("r.db")
+scored = {r for (r,) in con.execute(
+    "SELECT DISTINCT run FROM checkpoint_scores WHERE metric = 'rankme' AND value IS NOT NULL")}
+assert scored == {"good1", "good2"}, scored
+failed = {r for (r,) in con.execute("SELECT DISTINCT run FROM failures")}
+assert failed == {"empty", "truncated"}, failed
+# Special files (FIFO, device, folder, link loop) are not embedding files: discovery passes
+# them over, and the runs stay listed with no checkpoint.
+runs = dict(con.execute(
+    "SELECT r.name, count(c.checkpoint_id) FROM runs r "
+    "LEFT JOIN checkpoints c ON c.run_id = r.run_id GROUP BY r.run_id"))
+assert len(runs) == 8, runs
+for r in ("fifo", "zero", "folder", "loop"):
+    assert runs[r] == 0, runs
+PY
+for r in fifo zero folder loop; do
+  grep -q "sweep/$r: no embedding files found" ingest_err.txt || fail "no note for the $r run"
+done
+echo "hostile files: ok"
