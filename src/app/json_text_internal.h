@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "rankme/core/error.h"
+
 namespace rankme::app::internal {
 
 /// One line of JSON text (keys sorted), e.g. to store or to compare as a key.
@@ -24,6 +26,28 @@ inline nlohmann::json StoredJson(const std::string& text) {
   nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
   if (value.is_discarded()) return text;
   return value;
+}
+
+/// Deepest nesting accepted in a JSON file a user hands in (label files): far more than any
+/// such file needs, far less than what would exhaust the stack when the value is walked.
+inline constexpr int kMaxJsonDepth = 64;
+
+/// Parses a user's JSON file. Throws FormatError naming `source` when the text is not JSON or
+/// nests deeper than kMaxJsonDepth.
+inline nlohmann::json ParseUserJson(const std::string& text, const std::string& source) {
+  const nlohmann::json::parser_callback_t bound_depth =
+      [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+        if (depth > kMaxJsonDepth) {
+          throw FormatError("JSON nests deeper than " + std::to_string(kMaxJsonDepth) + " levels",
+                            source);
+        }
+        return true;
+      };
+  try {
+    return nlohmann::json::parse(text, bound_depth);
+  } catch (const nlohmann::json::exception& e) {
+    throw FormatError(std::string("not valid JSON: ") + e.what(), source);
+  }
 }
 
 }  // namespace rankme::app::internal

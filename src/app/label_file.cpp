@@ -8,6 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "app/json_text_internal.h"
 #include "rankme/core/error.h"
 
 namespace rankme::app {
@@ -136,12 +137,11 @@ LabelFile FromRows(const std::vector<std::string>& names, const std::vector<Row>
 std::string JsonCell(const nlohmann::json& value) {
   if (value.is_null()) return "";
   if (value.is_string()) return value.get<std::string>();
-  return value.dump();
+  return internal::JsonText(value);
 }
 
 LabelFile ParseJson(const std::string& text, const std::string& source, const std::string& want) {
-  const auto json = nlohmann::json::parse(text, nullptr, false);
-  if (json.is_discarded()) throw FormatError("not valid JSON", source);
+  const nlohmann::json json = internal::ParseUserJson(text, source);
   std::vector<std::string> names;
   std::vector<Row> rows;
   auto add_name = [&](const std::string& name) {

@@ -92,3 +92,14 @@ TEST_CASE("Label files: what cannot be matched is reported, malformed files refu
   CHECK_THROWS_AS(ParseLabelFile("run,acc\nx,1\n", "f", "nope"), UsageError);
   CHECK_THROWS_AS(ParseLabelFile("[1, 2]", "f"), FormatError);
 }
+
+TEST_CASE("Label file nested 100000 deep is refused, not a crash", "[ranking]") {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  for (const std::string& text :
+       {deep, R"({"run/a":)" + deep + "}", R"([{"run":"a","acc":)" + deep + "}]"}) {
+    CHECK_THROWS_WITH(ParseLabelFile(text, "deep.json"),
+                      Catch::Contains("nests deeper than 64 levels"));
+  }
+  // A label value that is an (unexpected) shallow list is still read and refused as a value.
+  CHECK_THROWS_AS(ParseLabelFile(R"([{"run":"a","acc":[[1]]}])", "f", "acc"), FormatError);
+}
