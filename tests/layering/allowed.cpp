@@ -1,0 +1,8 @@
+// Allowed: metrics includes itself, core, its private header, Eigen, fmt and the standard library.
+#include <Eigen/Dense>
+#include <fmt/format.h>
+#include <vector>
+
+#include "metrics/metrics_internal.h"
+#include "rankme/core/error.h"
+#include "rankme/metrics/rankme.h"

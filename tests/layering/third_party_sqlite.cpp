@@ -1,0 +1,2 @@
+// Deliberately bad: app uses SQLiteCpp, which belongs to store alone.
+#include <SQLiteCpp/SQLiteCpp.h>
