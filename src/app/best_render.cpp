@@ -7,6 +7,7 @@
 #include "app/selection_internal.h"
 #include "rankme/app/selection.h"
 #include "rankme/report/number_format.h"
+#include "rankme/report/table.h"
 
 namespace rankme::app {
 
@@ -25,8 +26,8 @@ std::string Hyperparameters(const std::map<std::string, std::string>& values) {
 
 std::string MeanStd(const ranking::Summary& s) {
   if (s.n == 0) return "no value";
-  const std::string spread = s.std ? " ± " + FormatScore(*s.std) : "";
-  return fmt::format("{}{} over {} seed{}", FormatScore(s.mean), spread, s.n, s.n == 1 ? "" : "s");
+  return fmt::format("{} over {} seed{}", report::FormatMeanStd(s.mean, s.std), s.n,
+                     s.n == 1 ? "" : "s");
 }
 
 std::string Margin(const ranking::Pick& pick) {
@@ -37,20 +38,37 @@ std::string Margin(const ranking::Pick& pick) {
     verdict = *pick.within_spread ? "WITHIN the seed spread (mean ± std intervals overlap)"
                                   : "larger than the seed spread";
   }
-  return fmt::format("margin {}: {}", FormatScore(*pick.margin), verdict);
+  const std::string in_stds =
+      pick.margin_in_stds ? fmt::format(" = {:.1f} seed-stds", *pick.margin_in_stds) : "";
+  return fmt::format("margin {}{}: {}", report::FormatValue(*pick.margin), in_stds, verdict);
 }
 
 void Runs(std::string& out, const ConfigurationRow& row) {
+  const std::optional<double> spread = row.summary.std;
   for (const auto& run : row.runs) {
-    out += fmt::format("    {} (seed {}): ", run.run, run.seed.value_or("-"));
+    out += fmt::format("    {} (seed {}): ", report::VisibleText(run.run),
+                       report::VisibleText(run.seed.value_or("-")));
     if (run.value) {
       std::vector<std::string> names;
       for (std::size_t i : run.used) names.push_back(run.checkpoints[i].checkpoint);
-      out += fmt::format("{} at {}\n", FormatScore(*run.value), fmt::join(names, ", "));
+      out += fmt::format("{} at {}\n", report::FormatWithSpread(*run.value, spread),
+                         fmt::join(names, ", "));
     } else {
       out += fmt::format("no value: {} ({})\n", ranking::ValueStatusName(run.status), run.reason);
     }
-    for (const auto& files : run.files) out += fmt::format("      {}\n", files);
+    for (const auto& files : run.files) {
+      // Stored as a JSON list (several files when a checkpoint is split into per-rank shards).
+      const nlohmann::json list = internal::StoredJson(files);
+      if (!list.is_array()) {
+        out += fmt::format("      {}\n", report::VisibleText(files));
+        continue;
+      }
+      for (const auto& file : list) {
+        out += fmt::format("      {}\n",
+                           report::VisibleText(file.is_string() ? file.get<std::string>()
+                                                                : internal::JsonText(file)));
+      }
+    }
   }
 }
 
@@ -111,6 +129,8 @@ std::string RenderBestJson(const BestReport& report) {
     p["margin"] = pick.margin ? nlohmann::json(*pick.margin) : nlohmann::json(nullptr);
     p["within_spread"] =
         pick.within_spread ? nlohmann::json(*pick.within_spread) : nlohmann::json(nullptr);
+    p["margin_in_stds"] =
+        pick.margin_in_stds ? nlohmann::json(*pick.margin_in_stds) : nlohmann::json(nullptr);
     p["tied"] = pick.tied;
     p["alternatives"] = nlohmann::json::array();
     for (const Alternative& alt : report.alternatives) {

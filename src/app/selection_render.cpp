@@ -17,9 +17,12 @@ namespace {
 using report::Table;
 using A = Table::Align;
 
-// CSV keeps every digit (for scripts); the other text formats show the meaningful ones.
-std::string Number(double value, ExportFormat format) {
-  return format == ExportFormat::kCsv ? fmt::format("{:.17g}", value) : report::FormatScore(value);
+// CSV keeps every digit (for scripts); the other text formats show the digits a person can
+// compare: rounded at the seed spread's second significant digit when there is one, else four
+// significant digits.
+std::string Number(double value, ExportFormat format, std::optional<double> spread = std::nullopt) {
+  return format == ExportFormat::kCsv ? fmt::format("{:.17g}", value)
+                                      : report::FormatWithSpread(value, spread);
 }
 
 std::string Optional(const std::optional<double>& value, ExportFormat format) {
@@ -146,11 +149,12 @@ std::string RenderLeaderboard(const ranking::Leaderboard& board, ExportFormat fo
       cells.push_back(it == row.hyperparameters.end() ? "-" : ranking::DisplayValue(it->second));
     }
     const bool has = row.summary.n > 0;
-    cells.push_back(has ? Number(row.summary.mean, format) : "");
-    cells.push_back(Optional(row.summary.std, format));
+    const std::optional<double> spread = row.summary.std;
+    cells.push_back(has ? Number(row.summary.mean, format, spread) : "");
+    cells.push_back(spread ? Number(*spread, format, spread) : "");
     cells.push_back(std::to_string(row.summary.n));
-    cells.push_back(has ? Number(row.summary.min, format) : "");
-    cells.push_back(has ? Number(row.summary.max, format) : "");
+    cells.push_back(has ? Number(row.summary.min, format, spread) : "");
+    cells.push_back(has ? Number(row.summary.max, format, spread) : "");
     cells.push_back(fmt::format("{}", fmt::join(row.flags.Names(), " ")));
     cells.push_back(row.config_id);
     table.rows.push_back(std::move(cells));

@@ -23,7 +23,11 @@ std::vector<Pick> PickBest(const Leaderboard& board) {
       const Summary& b = board.configurations[*pick.runner_up].summary;
       pick.margin = std::fabs(a.mean - b.mean);
       pick.tied = a.mean == b.mean;
-      if (a.std && b.std) pick.within_spread = *pick.margin <= *a.std + *b.std;
+      if (a.std && b.std) {
+        pick.within_spread = *pick.margin <= *a.std + *b.std;
+        const double pooled = std::sqrt((*a.std * *a.std + *b.std * *b.std) / 2);
+        if (pooled > 0) pick.margin_in_stds = *pick.margin / pooled;
+      }
     }
     picks.push_back(pick);
   }

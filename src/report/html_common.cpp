@@ -80,12 +80,6 @@ std::optional<double> AsNumber(const std::string& text) {
   return value;
 }
 
-std::string MeanStd(double mean, std::optional<double> std) {
-  if (!std || !(*std > 0) || !std::isfinite(*std)) return fmt::format("{:.5g}", mean);
-  const int decimals = std::clamp(1 - static_cast<int>(std::floor(std::log10(*std))), 0, 9);
-  return fmt::format("{:.{}f} \u00b1 {:.{}f}", mean, decimals, *std, decimals);
-}
-
 std::string MetricName(const ReportData& data) {
   return data.metric == "rankme" ? "RankMe" : data.metric;
 }

@@ -40,10 +40,6 @@ std::optional<std::string> ValueOf(const ReportConfiguration& configuration,
 /// `text` as a number when all of it is one (e.g. "0.001", "256"); else empty.
 std::optional<double> AsNumber(const std::string& text);
 
-/// "41.83 ± 0.27": the mean with as many decimals as two significant digits of the spread;
-/// "41.8312" (5 significant digits) without a spread.
-std::string MeanStd(double mean, std::optional<double> std);
-
 /// The metric's name for people, e.g. RankMe.
 std::string MetricName(const ReportData& data);
 

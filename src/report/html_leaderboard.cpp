@@ -77,7 +77,7 @@ std::string RenderLeaderboard(const ReportData& data, const Colours& colours) {
     if (c.n != 0) {
       out += fmt::format(R"(<td class="num score" data-v="{}" title="mean {}{}">{}</td>)",
                          FormatScore(c.mean), FormatScore(c.mean),
-                         c.std ? ", std " + FormatScore(*c.std) : "", MeanStd(c.mean, c.std));
+                         c.std ? ", std " + FormatScore(*c.std) : "", FormatMeanStd(c.mean, c.std));
     } else {
       out += R"(<td class="num score" data-v="">–</td>)";
     }

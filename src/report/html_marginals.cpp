@@ -100,7 +100,7 @@ std::string Panel(const ReportData& data, const Colours& colours, const ReportMa
     for (const ReportMarginalLevel& level : marginal.levels) {
       mean.point_titles.push_back(fmt::format(
           "{} = {}: mean {} over {} configuration{}", marginal.key, level.value,
-          FormatScore(level.mean), level.configurations, level.configurations == 1 ? "" : "s"));
+          FormatValue(level.mean), level.configurations, level.configurations == 1 ? "" : "s"));
     }
     plot.series.push_back(std::move(mean));
   } else {
@@ -139,7 +139,7 @@ std::string Panel(const ReportData& data, const Colours& colours, const ReportMa
       s.points.emplace_back(x, c.mean);
       s.errors.push_back(c.std.value_or(0));
       s.point_titles.push_back(fmt::format("{}\n{} = {}: {} over {} seed{}{}", ConfigLabel(data, c),
-                                           marginal.key, *value, MeanStd(c.mean, c.std), c.n,
+                                           marginal.key, *value, FormatMeanStd(c.mean, c.std), c.n,
                                            c.n == 1 ? "" : "s",
                                            c.rank ? fmt::format(" (rank {})", *c.rank) : ""));
       plot.series.push_back(std::move(s));

@@ -37,7 +37,7 @@ std::string PickBox(const ReportData& data, const std::string* group) {
   }
   std::string why = fmt::format(
       "{} {} over {} seed{} ({} checkpoint of each run); rank 1 of {} configuration{}{}.",
-      EscapeHtml(MetricName(data)), MeanStd(pick->mean, pick->std), pick->n,
+      EscapeHtml(MetricName(data)), FormatMeanStd(pick->mean, pick->std), pick->n,
       pick->n == 1 ? "" : "s",
       EscapeHtml(Setting(data, "checkpoint").empty() ? std::string("chosen")
                                                      : Setting(data, "checkpoint")),

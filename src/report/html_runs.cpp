@@ -18,7 +18,7 @@ std::string RenderRuns(const ReportData& data) {
           R"(<tr data-config="{}"><td class="mono run">{}</td><td>{}</td><td class="num">{}</td>)"
           R"(<td class="num" data-v="{}">{}</td><td>{}</td><td class="num">{}</td></tr>)",
           EscapeHtml(c.config_id), EscapeHtml(r.name), label, EscapeHtml(r.seed),
-          r.value ? FormatScore(*r.value) : "", r.value ? FormatScore(*r.value) : "–",
+          r.value ? FormatScore(*r.value) : "", r.value ? FormatValue(*r.value) : "–",
           EscapeHtml(r.value ? r.checkpoint : r.status + ": " + r.reason), r.series.size());
     }
   }

@@ -62,7 +62,7 @@ std::string Plot(const ReportData& data, const Colours& colours,
         const ReportPoint& last = run.series.back();
         s.title = fmt::format("{}{}\nrun {}\nlast: {} at {} {} ({})", label,
                               run.seed.empty() ? "" : ", seed " + run.seed, run.name,
-                              FormatScore(last.value), data.x_label, svg::FormatTick(last.x),
+                              FormatValue(last.value), data.x_label, svg::FormatTick(last.x),
                               last.checkpoint);
         plot.series.push_back(std::move(s));
       }
@@ -80,7 +80,7 @@ std::string Plot(const ReportData& data, const Colours& colours,
         s.points.emplace_back(p.x, p.mean);
         s.point_titles.push_back(fmt::format("{}\n{} {}: mean {} over {} seed{}", label,
                                              data.x_label, svg::FormatTick(p.x),
-                                             FormatScore(p.mean), p.n, p.n == 1 ? "" : "s"));
+                                             FormatValue(p.mean), p.n, p.n == 1 ? "" : "s"));
       }
       plot.series.push_back(std::move(s));
     }

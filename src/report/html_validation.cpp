@@ -37,7 +37,7 @@ std::string RenderValidation(const ReportData& data, const Colours& colours) {
   out += fmt::format(R"(<span class="stat">Spearman ρ <b>{}</b></span>)", Optional(v.spearman));
   out += fmt::format(R"(<span class="stat">Kendall τ <b>{}</b></span>)", Optional(v.kendall));
   out += fmt::format(R"(<span class="stat">regret <b>{}</b></span>)",
-                     v.regret ? FormatScore(*v.regret) : "n/a");
+                     v.regret ? FormatValue(*v.regret) : "n/a");
   out += fmt::format(R"(<span class="stat">configurations <b>{}</b></span>)", v.points.size());
   out += "</p>";
   if (!v.picked.empty()) {
@@ -56,7 +56,7 @@ std::string RenderValidation(const ReportData& data, const Colours& colours) {
   plot.width = 600;
   plot.height = 380;
   plot.annotations = {"ρ = " + Optional(v.spearman) + ", τ = " + Optional(v.kendall),
-                      "regret = " + (v.regret ? FormatScore(*v.regret) : std::string("n/a"))};
+                      "regret = " + (v.regret ? FormatValue(*v.regret) : std::string("n/a"))};
   std::vector<std::size_t> shown;
   for (const bool highlighted : {false, true}) {
     for (const ReportValidation::Point& p : v.points) {
@@ -76,8 +76,8 @@ std::string RenderValidation(const ReportData& data, const Colours& colours) {
       if (p.config_id == v.picked) role += "\npicked by " + MetricName(data);
       if (p.config_id == v.best) role += "\nbest by " + v.label;
       s.point_titles.push_back(fmt::format("{}\n{} {}, {} {}{}", label_of(p.config_id),
-                                           MetricName(data), FormatScore(p.score), v.label,
-                                           FormatScore(p.label), role));
+                                           MetricName(data), FormatValue(p.score), v.label,
+                                           FormatValue(p.label), role));
       plot.series.push_back(std::move(s));
     }
   }

@@ -238,10 +238,3 @@ TEST_CASE("HTML report of an empty database says so instead of drawing nothing",
   CHECK(Count(page, R"(class="series")") == 0);
   CHECK(Count(page, "no data") >= 2);
 }
-
-TEST_CASE("MeanStd shows the mean to two significant digits of the spread", "[report]") {
-  CHECK(html::MeanStd(41.8312, 0.2731) == "41.83 \u00b1 0.27");
-  CHECK(html::MeanStd(1234.4, 56.0) == "1234 \u00b1 56");
-  CHECK(html::MeanStd(3.14159265, std::nullopt) == "3.1416");
-  CHECK(html::MeanStd(2.0, 0.0) == "2");
-}

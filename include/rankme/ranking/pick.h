@@ -18,6 +18,9 @@ struct Pick {
   /// The margin is within the seed spread when the two mean ± std intervals overlap, i.e.
   /// margin <= std(best) + std(runner-up). Empty when either has fewer than two seeds.
   std::optional<bool> within_spread;
+  /// The margin in seed-stds: margin / sqrt((std(best)² + std(runner-up)²) / 2). Empty when
+  /// either has fewer than two seeds or both stds are 0.
+  std::optional<double> margin_in_stds;
   bool tied = false;  ///< the runner-up has the same mean (the pick is by config_id order)
 };
 
