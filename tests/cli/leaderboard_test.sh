@@ -68,6 +68,42 @@ for word in '\\toprule' '\\midrule' '\\bottomrule' '\\begin{tabular}'; do
 done
 grep -q 'data.batch\\_size' "$tmp/lb.tex" || fail "underscores not escaped"
 
+# Numbers for people: Markdown shows mean, std, min, max rounded at the std's second significant
+# digit (4 significant digits without a std), checked against the full-precision JSON with an
+# independent rounding in Python's decimal module.
+"$RANKME" leaderboard --db "$db" --format md >"$tmp/round.md" 2>/dev/null
+"$RANKME" leaderboard --db "$db" --format json >"$tmp/round.json" 2>/dev/null
+/usr/bin/python3 - "$tmp/round.md" "$tmp/round.json" <<'PY' || fail "rounding of the Markdown table"
+import json, sys
+from decimal import Decimal, ROUND_HALF_EVEN
+rows = [l.strip().strip("|").split("|") for l in open(sys.argv[1]) if l.startswith("| ")]
+header = [h.strip() for h in rows[0]]
+body = {r[header.index("config")].strip(): [c.strip() for c in r] for r in rows[1:]}
+def shown(value, places):  # places: digits after the point, negative for tens, hundreds
+    q = Decimal(1).scaleb(-places)
+    text = str(Decimal(repr(value)).quantize(q, rounding=ROUND_HALF_EVEN)) if places >= 0 else \
+        str(int(Decimal(repr(value)).quantize(q, rounding=ROUND_HALF_EVEN)))
+    return text
+def places_of_std(std):
+    d = Decimal(repr(std))
+    places = 1 - d.adjusted()
+    if d.quantize(Decimal(1).scaleb(-places)).scaleb(places) >= 100: places -= 1
+    return places
+checked = 0
+for c in json.load(open(sys.argv[2]))["configurations"]:
+    cells = body[c["config_id"]]
+    cell = lambda name: cells[header.index(name)]
+    if c["std"]:
+        p = places_of_std(c["std"])
+        for name in ("mean", "std", "min", "max"):
+            assert cell(name) == shown(c[name], p), (name, cell(name), c[name], p)
+        checked += 1
+    else:
+        p = 3 - Decimal(repr(c["mean"])).adjusted()
+        assert cell("mean") == shown(c["mean"], p), (cell("mean"), c["mean"])
+assert checked >= 3, checked
+PY
+
 # Marginals: one row per value of each varying key, JSON parses.
 "$RANKME" marginals --db "$db" --within method --format json >"$tmp/m.json" 2>/dev/null
 /usr/bin/python3 -c "
