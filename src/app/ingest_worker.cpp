@@ -75,13 +75,6 @@ std::unique_ptr<RowStream> OpenGroupTensor(const std::vector<std::string>& paths
   return io::ConcatenateRows(std::move(info), std::move(parts));
 }
 
-std::string ErrorKind(const Error& e) {
-  if (dynamic_cast<const FormatError*>(&e)) return "format";
-  if (dynamic_cast<const DataError*>(&e)) return "data";
-  if (dynamic_cast<const UsageError*>(&e)) return "usage";
-  return "io";
-}
-
 double NowSeconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -123,7 +116,7 @@ IngestOutcome ProcessWork(const IngestWork& work, const IngestOptions& options,
     store::StoredTensor row = base;
     row.tensor = "";
     row.status = (changed_while_reading || fresh) ? "not_ready" : "failed";
-    row.error_kind = row.status == "not_ready" ? "not_ready" : ErrorKind(e);
+    row.error_kind = row.status == "not_ready" ? "not_ready" : e.kind();
     row.error_message = e.what();
     row.attempts = previous_attempts + 1;
     outcome.kind = row.status;
@@ -196,13 +189,15 @@ IngestOutcome ProcessWork(const IngestWork& work, const IngestOptions& options,
           outcome.spectra.push_back(
               {hash, row.tensor, "singular_values", sample_key, result.singular_values});
           any_scored = true;
+        } catch (const StoreError&) {
+          throw;  // the database's problem, not the file's: the ingest stops with exit 3
         } catch (const Error& e) {
           // A file still being written has a complete header but short data, so it fails
           // here, not above: while it is fresh the whole source is not ready, as there.
           if (is_fresh()) return fail(e, false);
           // One bad tensor (NaN, refused shape) fails alone; the file's others still count.
           row.status = "failed";
-          row.error_kind = ErrorKind(e);
+          row.error_kind = e.kind();
           row.error_message = e.what();
           row.attempts = previous_attempts + 1;
         }
@@ -218,6 +213,8 @@ IngestOutcome ProcessWork(const IngestWork& work, const IngestOptions& options,
                                         [](const auto& t) { return t.status != "ok"; });
     outcome.kind = any_failed ? "failed" : (any_scored ? "ok" : "touched");
     return outcome;
+  } catch (const StoreError&) {
+    throw;
   } catch (const Error& e) {
     bool changed = false;
     try {

@@ -1,12 +1,16 @@
 #include "rankme/io/zip_archive.h"
 
+#include <fmt/format.h>
 #include <zip.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <array>
 #include <cstring>
 #include <exception>
+#include <mutex>
 #include <utility>
+#include <vector>
 
 #include "rankme/core/error.h"
 
@@ -190,6 +194,64 @@ class ZipArchive::InflatingSource final : public ByteSource {
   std::vector<unsigned char> scratch_;
 };
 
+namespace {
+
+// A stored member read in place checks its CRC-32 as the reads advance (every row of a tensor
+// is read, in order, so the check costs one CRC pass over bytes already in cache): a read that
+// skips ahead reads the skipped bytes too, and the read that reaches the member's end compares
+// the CRC with the archive's, throwing FormatError on a mismatch. (Deflated members are
+// checked by libzip when it reaches their end.) Reads are serialised: the CRC runs in order.
+class CrcCheckedSource final : public ByteSource {
+ public:
+  CrcCheckedSource(std::shared_ptr<ByteSource> inner, std::uint32_t expected)
+      : inner_(std::move(inner)), expected_(expected) {}
+  std::uint64_t size() const override { return inner_->size(); }
+  const std::string& name() const override { return inner_->name(); }
+
+  void ReadAt(std::uint64_t offset, std::size_t length, void* dst) override {
+    std::lock_guard lock(mutex_);
+    if (offset > verified_ && offset <= size()) {
+      std::vector<unsigned char> gap(std::min<std::uint64_t>(offset - verified_, 1 << 20));
+      while (verified_ < offset) {
+        const std::size_t n =
+            static_cast<std::size_t>(std::min<std::uint64_t>(gap.size(), offset - verified_));
+        inner_->ReadAt(verified_, n, gap.data());
+        Advance(gap.data(), n);
+      }
+    }
+    inner_->ReadAt(offset, length, dst);
+    if (offset <= verified_ && offset + length > verified_) {
+      const auto* bytes = static_cast<const unsigned char*>(dst);
+      const std::uint64_t skip = verified_ - offset;
+      Advance(bytes + skip, static_cast<std::size_t>(length - skip));
+    }
+  }
+
+ private:
+  void Advance(const unsigned char* bytes, std::size_t n) {
+    for (std::size_t done = 0; done < n;) {  // zlib's crc32 takes a 32-bit length
+      const auto chunk = static_cast<uInt>(std::min<std::size_t>(n - done, 1u << 30));
+      crc_ = ::crc32(crc_, bytes + done, chunk);
+      done += chunk;
+    }
+    verified_ += n;
+    if (verified_ == size() && crc_ != expected_) {
+      throw FormatError(fmt::format("CRC-32 mismatch: the archive declares {:08x} but the bytes "
+                                    "give {:08x} (the file is corrupt)",
+                                    expected_, crc_),
+                        name());
+    }
+  }
+
+  std::shared_ptr<ByteSource> inner_;
+  std::uint32_t expected_;
+  std::mutex mutex_;
+  std::uint64_t verified_ = 0;  // bytes [0, verified_) are in crc_
+  uLong crc_ = ::crc32(0L, Z_NULL, 0);
+};
+
+}  // namespace
+
 ZipArchive::ZipArchive(std::shared_ptr<ByteSource> source)
     : source_(std::move(source)), handle_(std::make_unique<Handle>()) {}
 
@@ -231,8 +293,9 @@ std::shared_ptr<ZipArchive> ZipArchive::Open(std::shared_ptr<ByteSource> source)
       throw FormatError("zip entry " + std::to_string(i) + " lacks a name or sizes",
                         archive->name());
     }
-    ZipMember member{stat.name, static_cast<std::uint64_t>(i), stat.size, stat.comp_size,
-                     stat.comp_method == ZIP_CM_STORE};
+    ZipMember member{stat.name,      static_cast<std::uint64_t>(i),    stat.size,
+                     stat.comp_size, stat.comp_method == ZIP_CM_STORE, std::nullopt};
+    if (stat.valid & ZIP_STAT_CRC) member.crc = stat.crc;
     const std::string where = "zip member '" + member.name + "'";
     if (member.compressed_size > archive_size) {
       throw FormatError(where + " declares " + std::to_string(member.compressed_size) +
@@ -326,7 +389,9 @@ std::shared_ptr<ByteSource> ZipArchive::OpenMember(const ZipMember& member) {
     if (member.size == 0) return std::make_shared<SubByteSource>(source_, 0, 0, member_name);
     const std::uint64_t data = StoredDataOffset(member);
     if (data != UINT64_MAX) {
-      return std::make_shared<SubByteSource>(source_, data, member.size, member_name);
+      auto window = std::make_shared<SubByteSource>(source_, data, member.size, member_name);
+      if (!member.crc) return window;
+      return std::make_shared<CrcCheckedSource>(std::move(window), *member.crc);
     }
   }
   return std::make_shared<InflatingSource>(shared_from_this(), member);

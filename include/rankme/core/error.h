@@ -25,6 +25,9 @@ class Error : public std::runtime_error {
   /// The message without the path prefix.
   const std::string& message() const { return message_; }
   virtual ExitCode exit_code() const { return ExitCode::kBadInput; }
+  /// What went wrong, as stored with a failed file: "io", "format", "data", "config", "usage",
+  /// "store" (decided by the class that was thrown, never guessed afterwards).
+  virtual const char* kind() const { return "io"; }
 
  private:
   std::string path_;
@@ -36,6 +39,7 @@ class UsageError : public Error {
  public:
   using Error::Error;
   ExitCode exit_code() const override { return ExitCode::kUsage; }
+  const char* kind() const override { return "usage"; }
 };
 
 /// A file could not be opened or read (missing, permission, short read).
@@ -48,18 +52,21 @@ class IoError : public Error {
 class FormatError : public Error {
  public:
   using Error::Error;
+  const char* kind() const override { return "format"; }
 };
 
 /// The values cannot be scored: NaN/Inf, fewer than two rows, an unsupported shape.
 class DataError : public Error {
  public:
   using Error::Error;
+  const char* kind() const override { return "data"; }
 };
 
 /// A configuration or layout file is invalid.
 class ConfigError : public Error {
  public:
   using Error::Error;
+  const char* kind() const override { return "config"; }
 };
 
 /// The database could not be opened, migrated, read or written.
@@ -67,6 +74,7 @@ class StoreError : public Error {
  public:
   using Error::Error;
   ExitCode exit_code() const override { return ExitCode::kStore; }
+  const char* kind() const override { return "store"; }
 };
 
 /// Aborts with a message when an internal invariant is broken (a bug, not bad input).

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@ struct ZipMember {
   std::uint64_t size = 0;             ///< uncompressed bytes (declared)
   std::uint64_t compressed_size = 0;  ///< bytes in the archive
   bool stored = false;                ///< no compression: readable as a window of the archive
+  std::optional<std::uint32_t> crc;   ///< CRC-32 of the uncompressed bytes, when declared
 };
 
 /// Largest ratio of declared to compressed size accepted for a deflated member. Deflate cannot
