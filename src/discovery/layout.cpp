@@ -176,19 +176,10 @@ Layout ParseOne(const json& object, const std::string& source) {
 
 std::vector<Layout> ParseLayouts(std::string_view text, std::string_view source_view) {
   const std::string source(source_view);
-  json document;
   const std::size_t first = text.find_first_not_of(" \t\r\n");
-  try {
-    if (first != std::string_view::npos && (text[first] == '{' || text[first] == '[')) {
-      document = json::parse(text);
-    } else {
-      document = internal::YamlToJson(YAML::Load(std::string(text)));
-    }
-  } catch (const json::exception& e) {
-    throw ConfigError(std::string("invalid JSON: ") + e.what(), source);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(std::string("invalid YAML: ") + e.what(), source);
-  }
+  const bool is_json = first != std::string_view::npos && (text[first] == '{' || text[first] == '[');
+  const json document = is_json ? internal::ParseJsonDocument(text, source)
+                                : internal::ParseYamlDocument(text, source);
   std::vector<Layout> layouts;
   if (document.is_object() && document.contains("layouts")) {
     if (document.size() != 1 || !document["layouts"].is_array()) {
