@@ -78,9 +78,9 @@ std::string CanonicalJson(const nlohmann::json& value) {
     }
     case nlohmann::json::value_t::number_float:
       return FormatNumber(value.get<double>());
-    case nlohmann::json::value_t::binary: {  // kBigIntegerSubtype: decimal digits
+    case nlohmann::json::value_t::binary: {  // kBigIntegerSubtype: decimal digits, quoted
       const auto& bytes = value.get_binary();
-      return std::string(bytes.begin(), bytes.end());
+      return '"' + std::string(bytes.begin(), bytes.end()) + '"';
     }
     case nlohmann::json::value_t::string:
       return QuoteJson(value.get<std::string>());
@@ -231,7 +231,8 @@ std::optional<double> ParamNumber(const ParamValue& value) {
   if (value.json == "\".nan\"") return std::numeric_limits<double>::quiet_NaN();
   if (value.json == "\".inf\"") return std::numeric_limits<double>::infinity();
   if (value.json == "\"-.inf\"") return -std::numeric_limits<double>::infinity();
-  return std::strtod(value.json.c_str(), nullptr);
+  const bool quoted = !value.json.empty() && value.json[0] == '"';  // beyond 64 bits
+  return std::strtod(value.json.c_str() + (quoted ? 1 : 0), nullptr);
 }
 
 }  // namespace rankme::discovery

@@ -14,7 +14,8 @@ namespace rankme::discovery {
 /// - numbers: integers (and floats with an integral value below 1e16) print as integers
 ///   ("25.0" -> "25"), other floats as Python's repr prints them: the shortest digits that parse
 ///   back to the same double ("1e-3", "0.001", "1.0e-03" -> "0.001"; "1e-5" -> "1e-05");
-///   integers beyond 64 bits exactly, as their decimal digits (leading zeros and `+` dropped);
+///   integers beyond 64 bits exactly, as their decimal digits in a JSON string ("\"1234...\"",
+///   leading zeros and `+` dropped; a JSON number that long would overflow JSON readers);
 ///   NaN and infinities (YAML `.nan`, `.NaN`, `.NAN`, `.inf`, `-.Inf`, `+.INF`, ..., and floats
 ///   beyond the double range) are numbers whose text is the JSON string ".nan", ".inf" or
 ///   "-.inf" (JSON has no such numbers; all NaNs compare equal);
