@@ -1,12 +1,17 @@
 #include "rankme/discovery/layout.h"
 
+#include <fmt/format.h>
+
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "discovery/config_internal.h"
 #include "discovery/layout_internal.h"
+#include "discovery/path_glob_internal.h"
 #include "rankme/core/error.h"
+#include "rankme/discovery/config.h"
 
 namespace rankme::discovery {
 
@@ -109,6 +114,8 @@ namespace {
 
 using nlohmann::json;
 
+constexpr std::size_t kMaxGlobBytes = 4096;
+
 std::string GetString(const json& value, const std::string& field, const std::string& source) {
   if (!value.is_string()) throw ConfigError("layout field " + field + " must be a string", source);
   return value.get<std::string>();
@@ -124,6 +131,25 @@ std::vector<std::string> GetList(const json& value, const std::string& field,
     return out;
   }
   throw ConfigError("layout field " + field + " must be a string or a list of strings", source);
+}
+
+/// A glob longer than a path can be, or with braces multiplying past kMaxGlobAlternatives, would
+/// make every path match cost without bound.
+void CheckGlobs(const std::vector<std::string>& globs, const std::string& field,
+                const std::string& source) {
+  for (const auto& glob : globs) {
+    if (glob.size() > kMaxGlobBytes) {
+      throw ConfigError(fmt::format("layout field {}: a glob longer than {} bytes", field,
+                                    kMaxGlobBytes),
+                        source);
+    }
+    if (internal::ExpandBraces(glob).size() >= internal::kMaxGlobAlternatives) {
+      throw ConfigError(fmt::format("layout field {}: a glob whose braces expand to {} or more "
+                                    "alternatives",
+                                    field, internal::kMaxGlobAlternatives),
+                        source);
+    }
+  }
 }
 
 Layout ParseOne(const json& object, const std::string& source) {
@@ -166,6 +192,10 @@ Layout ParseOne(const json& object, const std::string& source) {
       throw ConfigError("unknown layout field: " + field, source);
     }
   }
+  CheckGlobs({layout.run_glob, layout.overrides_file}, "run_glob/overrides_file", source);
+  CheckGlobs(layout.config_files, "config_files", source);
+  CheckGlobs(layout.embedding_globs, "embedding_globs", source);
+  CheckGlobs(layout.exclude_globs, "exclude_globs", source);
   if (layout.embedding_globs.empty()) {
     throw ConfigError("layout " + layout.name + " has no embedding_globs", source);
   }
@@ -196,6 +226,12 @@ std::vector<Layout> ParseLayouts(std::string_view text, std::string_view source_
 }
 
 std::vector<Layout> LoadLayoutFile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec) &&
+      std::filesystem::file_size(path, ec) > kMaxConfigFileBytes) {
+    throw ConfigError(fmt::format("the layout file is larger than {} MiB", kMaxConfigFileBytes >> 20),
+                      path);
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError("cannot read layout file", path);
   std::ostringstream text;
