@@ -4,6 +4,7 @@
 // this folder and by tests/discovery/config_fuzz_replay_test.cpp. Each function may throw only
 // rankme::Error subclasses; a broken invariant (a config key that is not valid JSON) aborts.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -29,14 +30,15 @@ inline void CheckParams(const discovery::ParamMap& params) {
   const std::string key = discovery::ConfigKey(params);
   const auto parsed = nlohmann::json::parse(key, nullptr, false);
   RANKME_CHECK(!parsed.is_discarded());
-  RANKME_CHECK(parsed.dump() == parsed.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict));
+  RANKME_CHECK(parsed.dump() ==
+               parsed.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict));
   for (const auto& [name, value] : params) {
     RANKME_CHECK(!nlohmann::json::parse(value.json, nullptr, false).is_discarded());
     (void)discovery::ParamText(value);
     (void)discovery::ParamNumber(value);
   }
-  const auto split = discovery::SplitConfig(params, discovery::DefaultSeedKeys(),
-                                            discovery::DefaultIgnoredKeys());
+  const auto split =
+      discovery::SplitConfig(params, discovery::DefaultSeedKeys(), discovery::DefaultIgnoredKeys());
   (void)discovery::ConfigId(discovery::ConfigKey(split.hyperparameters));
 }
 
@@ -90,8 +92,8 @@ inline void FuzzLayout(const std::uint8_t* data, std::size_t size) {
   for (const auto& layout : layouts) {
     const auto scan = discovery::internal::ScanCheckpoints("/run", paths, layout);
     for (std::size_t i = 1; i < scan.checkpoints.size(); ++i) {
-      RANKME_CHECK(!discovery::internal::CheckpointLess(scan.checkpoints[i],
-                                                        scan.checkpoints[i - 1]));
+      RANKME_CHECK(
+          !discovery::internal::CheckpointLess(scan.checkpoints[i], scan.checkpoints[i - 1]));
     }
   }
 }

@@ -1,7 +1,7 @@
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <optional>
-#include <charconv>
 #include <regex>
 
 #include "discovery/checkpoint_name_internal.h"
@@ -47,7 +47,7 @@ struct PlacedFile {
   std::string tensor;
   std::string shard_group;  ///< path without the shard token: files sharing it are shards
   std::optional<std::int64_t> rank;
-  std::string path;  ///< relative, as found
+  std::string path;        ///< relative, as found
   std::string overflowed;  ///< digits of a step/epoch beyond int64; "" when none
 };
 

@@ -32,8 +32,8 @@ class DocumentBuilder : public nlohmann::json_sax<json> {
       while (digits.size() > 1 && digits[0] == '0') digits.remove_prefix(1);
       std::string text = negative ? "-" : "";
       text.append(digits);
-      return Add(json::binary(std::vector<std::uint8_t>(text.begin(), text.end()),
-                              kBigIntegerSubtype));
+      return Add(
+          json::binary(std::vector<std::uint8_t>(text.begin(), text.end()), kBigIntegerSubtype));
     }
     return Add(value);
   }

@@ -139,9 +139,9 @@ void CheckGlobs(const std::vector<std::string>& globs, const std::string& field,
                 const std::string& source) {
   for (const auto& glob : globs) {
     if (glob.size() > kMaxGlobBytes) {
-      throw ConfigError(fmt::format("layout field {}: a glob longer than {} bytes", field,
-                                    kMaxGlobBytes),
-                        source);
+      throw ConfigError(
+          fmt::format("layout field {}: a glob longer than {} bytes", field, kMaxGlobBytes),
+          source);
     }
     if (internal::ExpandBraces(glob).size() >= internal::kMaxGlobAlternatives) {
       throw ConfigError(fmt::format("layout field {}: a glob whose braces expand to {} or more "
@@ -207,7 +207,8 @@ Layout ParseOne(const json& object, const std::string& source) {
 std::vector<Layout> ParseLayouts(std::string_view text, std::string_view source_view) {
   const std::string source(source_view);
   const std::size_t first = text.find_first_not_of(" \t\r\n");
-  const bool is_json = first != std::string_view::npos && (text[first] == '{' || text[first] == '[');
+  const bool is_json =
+      first != std::string_view::npos && (text[first] == '{' || text[first] == '[');
   const json document = is_json ? internal::ParseJsonDocument(text, source)
                                 : internal::ParseYamlDocument(text, source);
   std::vector<Layout> layouts;
@@ -229,8 +230,8 @@ std::vector<Layout> LoadLayoutFile(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_regular_file(path, ec) &&
       std::filesystem::file_size(path, ec) > kMaxConfigFileBytes) {
-    throw ConfigError(fmt::format("the layout file is larger than {} MiB", kMaxConfigFileBytes >> 20),
-                      path);
+    throw ConfigError(
+        fmt::format("the layout file is larger than {} MiB", kMaxConfigFileBytes >> 20), path);
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError("cannot read layout file", path);

@@ -107,10 +107,8 @@ class YamlConverter {
         json value = Convert(entry.second, depth + 1);
         if (value.is_object()) {
           merged.push_back(std::move(value));
-        } else if (value.is_array() &&
-                   std::all_of(value.begin(), value.end(), [](const json& v) {
-                     return v.is_object();
-                   })) {
+        } else if (value.is_array() && std::all_of(value.begin(), value.end(),
+                                                   [](const json& v) { return v.is_object(); })) {
           for (auto it = value.rbegin(); it != value.rend(); ++it) merged.push_back(*it);
         } else {
           throw ConfigError("a YAML merge key << must name a map or a list of maps", source_);

@@ -15,9 +15,7 @@ namespace {
 using nlohmann::json;
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsHexDigit(char c) {
-  return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+bool IsHexDigit(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 bool OneOf(std::string_view text, std::initializer_list<std::string_view> words) {
   for (const auto word : words) {

@@ -108,8 +108,7 @@ TEST_CASE("Deeply nested YAML and JSON are refused with the depth limit", "[disc
   CHECK(Contains(JsonProblem(objects + "1" + std::string(100'000, '}')), "deeper than"));
 }
 
-TEST_CASE("A 100000-digit scalar is an exact integer, not a regex stack overflow",
-          "[discovery]") {
+TEST_CASE("A 100000-digit scalar is an exact integer, not a regex stack overflow", "[discovery]") {
   const std::string digits(100'000, '1');
   const ParamMap params = FlattenYaml("seed: 0\nlr: " + digits + "\nf: " + digits + ".5\n");
   CHECK(params.at("lr") == ParamValue{Kind::kNumber, "\"" + digits + "\""});
@@ -121,8 +120,9 @@ TEST_CASE("A 100000-digit scalar is an exact integer, not a regex stack overflow
 }
 
 TEST_CASE("Integers beyond 64 bits are kept exactly in YAML and JSON alike", "[discovery]") {
-  const ParamMap yaml = FlattenYaml("a: 123456789012345678901234567890\nb: +00018446744073709551617\n"
-                                    "c: -9223372036854775809\nd: 9223372036854775807\n");
+  const ParamMap yaml = FlattenYaml(
+      "a: 123456789012345678901234567890\nb: +00018446744073709551617\n"
+      "c: -9223372036854775809\nd: 9223372036854775807\n");
   const ParamMap json = FlattenJson(R"({"a": 123456789012345678901234567890,
       "b": 18446744073709551617, "c": -9223372036854775809, "d": 9223372036854775807})");
   CHECK(yaml.at("a").json == "\"123456789012345678901234567890\"");
@@ -184,7 +184,7 @@ TEST_CASE("Invalid UTF-8 in keys and values becomes U+FFFD, never invalid JSON",
   for (const ParamMap* params : {&yaml, &json}) {
     const std::string key = ConfigKey(*params);
     const auto parsed = nlohmann::json::parse(key);  // throws on invalid UTF-8
-    CHECK_NOTHROW(parsed.dump());                     // strict: throws on invalid UTF-8
+    CHECK_NOTHROW(parsed.dump());                    // strict: throws on invalid UTF-8
   }
 }
 

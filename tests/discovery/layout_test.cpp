@@ -106,8 +106,9 @@ TEST_CASE("Layout globs whose braces multiply without bound are refused", "[disc
 
 TEST_CASE("A layout regex is not run on a path longer than 4096 bytes", "[discovery]") {
   TempDir dir;
-  WriteFile(dir.path() / "layout.yaml",
-            "run_glob: run\nconfig_files: []\ncheckpoint_regexes: ['^(.|\\n)*step_(?<step>\\d+)']\n");
+  WriteFile(
+      dir.path() / "layout.yaml",
+      "run_glob: run\nconfig_files: []\ncheckpoint_regexes: ['^(.|\\n)*step_(?<step>\\d+)']\n");
   // A path of about 4000 bytes (components of 200) matches; the regex stays within the stack.
   std::string deep = "run";
   for (int i = 0; i < 19; ++i) deep += "/" + std::string(200, 'd');

@@ -37,8 +37,7 @@ bool Contains(const std::string& text, const std::string& part) {
 
 }  // namespace
 
-TEST_CASE("Runs with unreadable configs are each their own flagged configuration",
-          "[discovery]") {
+TEST_CASE("Runs with unreadable configs are each their own flagged configuration", "[discovery]") {
   TempDir dir;
   HydraRun(dir.path() / "bad1", "x: &x [*x]\n");
   HydraRun(dir.path() / "bad2", "lr: [0.1\n");
@@ -122,8 +121,7 @@ TEST_CASE("Symlink loops in the sweep tree are walked once", "[discovery]") {
   CHECK(sweep.runs[0].checkpoints.size() == 1);
 }
 
-TEST_CASE("An overflowing step_NNN keeps its checkpoint, in order, with a warning",
-          "[discovery]") {
+TEST_CASE("An overflowing step_NNN keeps its checkpoint, in order, with a warning", "[discovery]") {
   TempDir dir;
   WriteFile(dir.path() / "run/.hydra/config.yaml", "lr: 0.1\n");
   for (const char* step : {"step_5", "step_9223372036854775807", "step_99999999999999999999",

@@ -60,7 +60,7 @@ struct DiscoveredRun {
   /// read (or there is none). Such a run is its own configuration: params hold the single entry
   /// kConfigErrorKey = this text, which also makes its config_key unique to the run.
   std::optional<std::string> config_error;
-  ParamMap params;           ///< every flattened config entry
+  ParamMap params;                     ///< every flattened config entry
   std::optional<std::string> seed;     ///< ParamText of the seed; nullopt when no seed key
   std::string config_key;              ///< ConfigKey of params minus seed and bookkeeping keys
   std::string config_id;               ///< ConfigId(config_key)
