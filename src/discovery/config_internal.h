@@ -3,8 +3,6 @@
 // Module-private: parsing config documents into nlohmann/json under the limits of config.h, and
 // canonical JSON of config values. nlohmann/json and yaml-cpp stay inside src/discovery.
 
-#include <yaml-cpp/yaml.h>
-
 #include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -51,10 +49,6 @@ struct DocumentBudget {
 /// A YAML document as JSON (see FlattenYaml): aliases expanded under `budget`, `<<` merge keys
 /// resolved as PyYAML does, strings made valid UTF-8. Throws ConfigError naming `source`.
 nlohmann::json ParseYamlDocument(std::string_view text, std::string_view source);
-
-/// A YAML node already loaded, converted under `budget` (layout files share this path).
-nlohmann::json YamlToJson(const YAML::Node& node, const DocumentBudget& budget,
-                          std::string_view source);
 
 /// A JSON document, nesting and size bounded by DocumentBudget::ForFile, invalid UTF-8 replaced,
 /// integers beyond 64 bits kept exactly, a key written twice with different values refused.

@@ -1,10 +1,16 @@
-// YAML documents as JSON under a budget. yaml-cpp shares the node of an anchor with every alias
-// to it, so a 300-byte file can stand for billions of values ("billion laughs") or contain itself
-// (`x: &x [*x]`); expanding it counts every value produced and every level entered.
+// YAML documents as JSON under a budget, built from yaml-cpp's parser events: its node tree
+// costs about 250 bytes of memory per byte of a flow list, and shares an anchor's node with every
+// alias to it, so a 300-byte file can stand for billions of values ("billion laughs") or contain
+// itself (`x: &x [*x]`). Here every value produced, aliases included, is counted before it is
+// built, and every level entered.
 
 #include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
+#include <map>
+#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -24,39 +30,80 @@ namespace {
 using nlohmann::json;
 
 std::string DepthProblem(int max_depth) {
-  return fmt::format("the config nests deeper than {} levels (or a YAML alias contains itself)",
-                     max_depth);
+  return fmt::format("the config nests deeper than {} levels", max_depth);
 }
 
-class YamlConverter {
+/// A scalar typed by its tag: quoted or !!str -> string, !!null -> null, plain or any other tag
+/// (!!int, !!python/...: ignored, nothing constructed) -> as PyYAML/OmegaConf read plain text.
+json TypedScalar(const std::string& tag, const std::string& text) {
+  if (tag == "!" || tag == "tag:yaml.org,2002:str") return SanitizeUtf8(text);
+  if (tag == "tag:yaml.org,2002:null") return nullptr;
+  json value = ResolvePlainScalar(text);
+  if (value.is_string()) return SanitizeUtf8(value.get_ref<const std::string&>());
+  return value;
+}
+
+class DocumentBuilder : public YAML::EventHandler {
  public:
-  YamlConverter(const DocumentBudget& budget, std::string_view source)
+  DocumentBuilder(const DocumentBudget& budget, std::string_view source)
       : budget_(budget), source_(source) {}
 
-  json Convert(const YAML::Node& node, int depth) {
-    if (depth > budget_.max_depth) throw ConfigError(DepthProblem(budget_.max_depth), source_);
-    switch (node.Type()) {
-      case YAML::NodeType::Scalar:
-        Spend(node.Scalar().size());
-        return Scalar(node);
-      case YAML::NodeType::Sequence: {
-        Spend(1);
-        json out = json::array();
-        for (const auto& item : node) out.push_back(Convert(item, depth + 1));
-        return out;
-      }
-      case YAML::NodeType::Map:
-        Spend(1);
-        return Map(node, depth);
-      default:  // Null, Undefined
-        Spend(1);
-        return nullptr;
-    }
+  json& document() { return document_; }
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t anchor) override {
+    Spend(1, 0);
+    Deliver(nullptr, anchor, {values_ - 1, bytes_}, false);
   }
+  void OnScalar(const YAML::Mark&, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& text) override {
+    const Size before{values_, bytes_};
+    Spend(1, text.size());
+    const bool merge_key = text == "<<" && (tag == "?" || tag == "tag:yaml.org,2002:merge");
+    Deliver(TypedScalar(tag, text), anchor, before, merge_key, &text);
+  }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t anchor) override {
+    const auto found = anchors_.find(anchor);
+    if (found == anchors_.end()) {
+      throw ConfigError("a YAML alias refers to a node that contains it (or to no node)", source_);
+    }
+    const Size before{values_, bytes_};
+    Spend(found->second.size.values, found->second.size.bytes);
+    Deliver(found->second.value, 0, before, false);
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    Open(json::array(), anchor);
+  }
+  void OnSequenceEnd() override { Close(); }
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    Open(json::object(), anchor);
+  }
+  void OnMapEnd() override { Close(); }
 
  private:
-  void Spend(std::size_t bytes) {
-    ++values_;
+  struct Size {
+    std::size_t values = 0;
+    std::size_t bytes = 0;
+  };
+  struct Frame {
+    json value;
+    YAML::anchor_t anchor = 0;
+    Size start;
+    bool expecting_key = true;  // maps: the next node is a key
+    bool merging = false;       // maps: the pending key is `<<`
+    std::string key;            // maps: the pending key
+    std::vector<json> merged;   // maps: maps named by `<<`, later ones win
+  };
+  struct Anchored {
+    json value;
+    Size size;
+  };
+
+  void Spend(std::size_t values, std::size_t bytes) {
+    values_ += values;
     bytes_ += bytes;
     if (values_ > budget_.max_values) {
       throw ConfigError(fmt::format("the config expands to more than {} values (YAML aliases "
@@ -72,95 +119,108 @@ class YamlConverter {
     }
   }
 
-  static json Scalar(const YAML::Node& node) {
-    const std::string& tag = node.Tag();
-    if (tag == "!" || tag == "tag:yaml.org,2002:str") return SanitizeUtf8(node.Scalar());
-    if (tag == "tag:yaml.org,2002:null") return nullptr;
-    // plain, or a tag (!!int, !!float, !!python/...) that is ignored
-    json value = ResolvePlainScalar(node.Scalar());
-    if (value.is_string()) return SanitizeUtf8(value.get_ref<const std::string&>());
-    return value;
-  }
-
-  static bool IsMergeKey(const YAML::Node& key) {
-    return key.IsScalar() && key.Scalar() == "<<" &&
-           (key.Tag() == "?" || key.Tag() == "tag:yaml.org,2002:merge");
-  }
-
-  std::string Key(const YAML::Node& key, int depth) {
-    if (key.IsScalar()) {
-      Spend(key.Scalar().size());
-      return SanitizeUtf8(key.Scalar());
+  void Open(json value, YAML::anchor_t anchor) {
+    if (static_cast<int>(stack_.size()) >= budget_.max_depth) {
+      throw ConfigError(DepthProblem(budget_.max_depth), source_);
     }
-    if (key.IsNull()) return "~";
-    return CanonicalJson(Convert(key, depth + 1));  // a complex key, e.g. [a, b]
+    Spend(1, 0);
+    Frame frame;
+    frame.value = std::move(value);
+    frame.anchor = anchor;
+    frame.start = {values_ - 1, bytes_};
+    stack_.push_back(std::move(frame));
   }
 
   /// A map with `<<` merge keys resolved as PyYAML does: the maps named by `<<` supply the keys
-  /// the map does not write itself; in a list of merges the earlier map wins, and of several
-  /// `<<` keys the later one. A key written twice with different values is refused.
-  json Map(const YAML::Node& node, int depth) {
-    json own = json::object();
-    std::vector<json> merged;  // later entries win
-    for (const auto& entry : node) {
-      if (IsMergeKey(entry.first)) {
-        json value = Convert(entry.second, depth + 1);
-        if (value.is_object()) {
-          merged.push_back(std::move(value));
-        } else if (value.is_array() && std::all_of(value.begin(), value.end(),
-                                                   [](const json& v) { return v.is_object(); })) {
-          for (auto it = value.rbegin(); it != value.rend(); ++it) merged.push_back(*it);
-        } else {
-          throw ConfigError("a YAML merge key << must name a map or a list of maps", source_);
+  /// the map does not write itself; in a list of merges the earlier map wins, and of several `<<`
+  /// keys the later one.
+  void Close() {
+    Frame frame = std::move(stack_.back());
+    stack_.pop_back();
+    json value = std::move(frame.value);
+    if (value.is_object() && !frame.merged.empty()) {
+      json out = json::object();
+      for (auto& map : frame.merged) {
+        for (auto it = map.begin(); it != map.end(); ++it) out[it.key()] = std::move(it.value());
+      }
+      for (auto it = value.begin(); it != value.end(); ++it) out[it.key()] = std::move(it.value());
+      value = std::move(out);
+    }
+    Deliver(std::move(value), frame.anchor, frame.start, false);
+  }
+
+  /// Places a finished node in its parent (or as the document), recording its anchor.
+  void Deliver(json value, YAML::anchor_t anchor, Size before, bool merge_key,
+               const std::string* scalar_text = nullptr) {
+    if (anchor != 0) {
+      anchors_[anchor] = {value, {values_ - before.values, bytes_ - before.bytes}};
+    }
+    if (stack_.empty()) {
+      document_ = std::move(value);
+      return;
+    }
+    Frame& top = stack_.back();
+    if (top.value.is_array()) {
+      top.value.push_back(std::move(value));
+      return;
+    }
+    if (top.expecting_key) {
+      top.expecting_key = false;
+      top.merging = merge_key;
+      if (scalar_text) {
+        top.key = SanitizeUtf8(*scalar_text);
+      } else {
+        top.key = value.is_null() ? "~" : CanonicalJson(value);  // a complex key, e.g. [a, b]
+      }
+      return;
+    }
+    top.expecting_key = true;
+    if (top.merging) {
+      if (value.is_object()) {
+        top.merged.push_back(std::move(value));
+      } else if (value.is_array() && std::all_of(value.begin(), value.end(),
+                                                 [](const json& v) { return v.is_object(); })) {
+        for (auto it = value.rbegin(); it != value.rend(); ++it) {
+          top.merged.push_back(std::move(*it));
         }
-        continue;
+      } else {
+        throw ConfigError("a YAML merge key << must name a map or a list of maps", source_);
       }
-      std::string key = Key(entry.first, depth);
-      json value = Convert(entry.second, depth + 1);
-      auto found = own.find(key);
-      if (found == own.end()) {
-        own.emplace(std::move(key), std::move(value));
-      } else if (CanonicalJson(*found) != CanonicalJson(value)) {
-        throw ConfigError("key " + OneLine(key) + " is written twice with different values",
-                          source_);
-      }
+      return;
     }
-    if (merged.empty()) return own;
-    json out = json::object();
-    for (auto& map : merged) {
-      for (auto it = map.begin(); it != map.end(); ++it) out[it.key()] = std::move(it.value());
+    auto found = top.value.find(top.key);
+    if (found == top.value.end()) {
+      top.value.emplace(std::move(top.key), std::move(value));
+    } else if (CanonicalJson(*found) != CanonicalJson(value)) {
+      throw ConfigError("key " + OneLine(top.key) + " is written twice with different values",
+                        source_);
     }
-    for (auto it = own.begin(); it != own.end(); ++it) out[it.key()] = std::move(it.value());
-    return out;
   }
 
   DocumentBudget budget_;
   std::string source_;
+  std::vector<Frame> stack_;
+  std::map<YAML::anchor_t, Anchored> anchors_;
+  json document_;
   std::size_t values_ = 0;
   std::size_t bytes_ = 0;
 };
 
 }  // namespace
 
-json YamlToJson(const YAML::Node& node, const DocumentBudget& budget, std::string_view source) {
-  try {
-    return YamlConverter(budget, source).Convert(node, 0);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError("invalid YAML: " + OneLine(e.what(), 200), std::string(source));
-  }
-}
-
 json ParseYamlDocument(std::string_view text, std::string_view source) {
-  YAML::Node node;
+  std::istringstream stream{std::string(text)};
+  DocumentBuilder builder(DocumentBudget::ForFile(text.size()), source);
   try {
-    node = YAML::Load(std::string(text));
+    YAML::Parser parser(stream);
+    parser.HandleNextDocument(builder);
   } catch (const YAML::DeepRecursion&) {
     // yaml-cpp stops at its own depth (2000) before its recursive parser can overflow the stack
     throw ConfigError(DepthProblem(kMaxConfigDepth), std::string(source));
   } catch (const YAML::Exception& e) {
     throw ConfigError("invalid YAML: " + OneLine(e.what(), 200), std::string(source));
   }
-  return YamlToJson(node, DocumentBudget::ForFile(text.size()), source);
+  return std::move(builder.document());
 }
 
 }  // namespace rankme::discovery::internal
