@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -37,7 +38,14 @@ class DocumentBuilder : public nlohmann::json_sax<json> {
     }
     return Add(value);
   }
-  bool string(string_t& value) override { return Add(std::move(value)); }
+  bool string(string_t& value) override {
+    if (value.size() > 1 && value[0] == '\0') {  // a placeholder of PythonNonFinite
+      if (value == std::string("\0nan", 4)) return Add(std::numeric_limits<double>::quiet_NaN());
+      if (value == std::string("\0inf", 4)) return Add(std::numeric_limits<double>::infinity());
+      if (value == std::string("\0-inf", 5)) return Add(-std::numeric_limits<double>::infinity());
+    }
+    return Add(std::move(value));
+  }
   bool binary(binary_t&) override { return Fail("binary values are not JSON"); }
   bool start_object(std::size_t) override { return Open(json::object()); }
   bool key(string_t& value) override {
@@ -111,10 +119,53 @@ class DocumentBuilder : public nlohmann::json_sax<json> {
   std::string problem_;
 };
 
+/// Python's json module writes NaN, Infinity and -Infinity (solo-learn's args.json holds them
+/// when an argument defaults to float("inf")); JSON has no such tokens, so outside strings they
+/// become the strings "\u0000nan", "\u0000inf", "\u0000-inf", read back as numbers by
+/// DocumentBuilder (a string written so in the file reads as the number too).
+std::string PythonNonFinite(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < text.size()) {
+        out += text[++i];
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') in_string = true;
+    const std::string_view rest = std::string_view(text).substr(i);
+    std::string_view token;
+    const char* placeholder = nullptr;
+    if (rest.starts_with("NaN")) {
+      token = "NaN";
+      placeholder = "\"\\u0000nan\"";
+    } else if (rest.starts_with("Infinity")) {
+      token = "Infinity";
+      placeholder = "\"\\u0000inf\"";
+    } else if (rest.starts_with("-Infinity")) {
+      token = "-Infinity";
+      placeholder = "\"\\u0000-inf\"";
+    }
+    if (placeholder) {
+      out += placeholder;
+      i += token.size() - 1;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
 json ParseJsonDocument(std::string_view text, std::string_view source) {
-  const std::string valid = SanitizeUtf8(text);
+  const std::string valid = PythonNonFinite(SanitizeUtf8(text));
   DocumentBuilder builder(DocumentBudget::ForFile(text.size()));
   const bool ok = json::sax_parse(valid, &builder);
   if (!ok || !builder.problem().empty()) {

@@ -213,3 +213,15 @@ TEST_CASE("Empty, binary and non-map configs end in a value or a ConfigError", "
   }
   CHECK(Contains(JsonProblem(garbage), "invalid JSON"));
 }
+
+TEST_CASE("NaN and Infinity that Python's json module writes are numbers, as in YAML",
+          "[discovery]") {
+  // json.dumps({"a": float("nan"), "b": float("inf"), "c": -float("inf"), "d": "NaN"})
+  const ParamMap json =
+      FlattenJson(R"({"a": NaN, "b": Infinity, "c": -Infinity, "d": "NaN", "e": [NaN]})");
+  const ParamMap yaml = FlattenYaml("a: .nan\nb: .inf\nc: -.inf\nd: NaN\ne: [.nan]\n");
+  CHECK(json == yaml);
+  CHECK(json.at("a").kind == Kind::kNumber);
+  CHECK(json.at("d").kind == Kind::kString);
+  CHECK(Contains(JsonProblem(R"({"a": NaNa})"), "invalid JSON"));
+}

@@ -69,7 +69,8 @@ struct FlattenOptions {
 ParamMap FlattenYaml(std::string_view text, const FlattenOptions& options = {},
                      std::string_view source = {});
 
-/// As FlattenYaml for a JSON document (solo-learn `args.json`, `config.json`).
+/// As FlattenYaml for a JSON document (solo-learn `args.json`, `config.json`); the `NaN`,
+/// `Infinity` and `-Infinity` that Python's json module writes are read as numbers.
 ParamMap FlattenJson(std::string_view text, const FlattenOptions& options = {},
                      std::string_view source = {});
 
