@@ -1,8 +1,6 @@
 #include "rankme/discovery/config.h"
 
 #include <fmt/format.h>
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <charconv>
@@ -201,21 +199,18 @@ ParamMap FlattenJson(std::string_view text, const FlattenOptions& options,
 }
 
 std::vector<std::string> ParseOverrides(std::string_view text, std::string_view source) {
-  YAML::Node node;
-  try {
-    node = YAML::Load(std::string(text));
-  } catch (const YAML::DeepRecursion&) {
-    throw ConfigError(fmt::format("the overrides nest deeper than {} levels", kMaxConfigDepth),
-                      std::string(source));
-  } catch (const YAML::Exception& e) {
-    throw ConfigError("invalid YAML: " + internal::OneLine(e.what(), 200), std::string(source));
-  }
+  const json document = internal::ParseYamlDocument(text, source);  // bounded as a config is
   std::vector<std::string> out;
-  if (node.IsNull()) return out;
-  if (!node.IsSequence()) throw ConfigError("overrides are not a YAML list", std::string(source));
-  for (const auto& item : node) {
-    if (!item.IsScalar()) throw ConfigError("an override is not a string", std::string(source));
-    out.push_back(internal::SanitizeUtf8(item.Scalar()));
+  if (document.is_null()) return out;
+  if (!document.is_array()) throw ConfigError("overrides are not a YAML list", std::string(source));
+  for (const auto& item : document) {
+    if (item.is_string()) {
+      out.push_back(item.get<std::string>());
+    } else if (item.is_primitive() || item.is_binary()) {  // `- 5`: as its canonical text
+      out.push_back(ParamText(ToParamValue(item)));
+    } else {
+      throw ConfigError("an override is not a string", std::string(source));
+    }
   }
   return out;
 }

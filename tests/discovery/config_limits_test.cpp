@@ -225,3 +225,12 @@ TEST_CASE("NaN and Infinity that Python's json module writes are numbers, as in 
   CHECK(json.at("d").kind == Kind::kString);
   CHECK(Contains(JsonProblem(R"({"a": NaNa})"), "invalid JSON"));
 }
+
+TEST_CASE("Hydra overrides are parsed under the same limits as configs", "[discovery]") {
+  CHECK(ParseOverrides("- optim.lr=0.1\n- seed=3\n- 5\n") ==
+        std::vector<std::string>{"optim.lr=0.1", "seed=3", "5"});
+  CHECK_THROWS_AS(ParseOverrides("- &x [*x]\n", "overrides.yaml"), rankme::ConfigError);
+  CHECK_THROWS_AS(ParseOverrides("- " + NestedList(5000) + "\n"), rankme::ConfigError);
+  CHECK_THROWS_AS(ParseOverrides("- [a]\n"), rankme::ConfigError);
+  CHECK(ParseOverrides("").empty());
+}
