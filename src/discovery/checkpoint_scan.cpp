@@ -90,7 +90,7 @@ std::optional<std::int64_t> GroupNumber(const std::smatch& match, int group,
 
 /// Paths longer than this are not searched with a layout's regexes: std::regex recurses per
 /// character and would overflow the stack on a long enough name.
-constexpr std::size_t kMaxRegexPathBytes = 4096;
+constexpr std::size_t kMaxRegexPathBytes = 1024;
 
 /// Step/epoch of `parts` with the layout's regexes, searched in the joined path.
 TokenHit FindWithRegexes(const std::vector<CheckpointRegex>& regexes,
