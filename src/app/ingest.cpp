@@ -23,16 +23,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The run's flattened config as one JSON object; each value is already JSON text.
-std::string ConfigJson(const discovery::ParamMap& params) {
-  std::string out = "{";
-  for (const auto& [key, value] : params) {
-    if (out.size() > 1) out += ",";
-    out += internal::JsonText(key) + ":" + value.json;
-  }
-  return out + "}";
-}
-
 store::RunUpsert ToRunUpsert(const discovery::DiscoveredRun& run,
                              const discovery::DiscoveryOptions& options) {
   store::RunUpsert upsert;
@@ -42,7 +32,7 @@ store::RunUpsert ToRunUpsert(const discovery::DiscoveredRun& run,
   upsert.config_id = run.config_id;
   upsert.config_key = run.config_key;
   upsert.seed = run.seed;
-  upsert.config_json = ConfigJson(run.params);
+  upsert.config_json = discovery::ConfigKey(run.params);  // every key, valid JSON
   const auto split = discovery::SplitConfig(run.params, options.seed_keys, options.ignored_keys);
   for (const auto& [key, value] : run.params) {
     const bool is_seed =

@@ -60,12 +60,14 @@ NameTokens FindNameTokens(std::string_view text) {
       if (k == j) continue;
       std::int64_t value = 0;
       const auto result = std::from_chars(text.data() + j, text.data() + k, value);
+      auto& slot = keyword.is_step ? out.name.step : out.name.epoch;
       if (result.ec == std::errc()) {
-        auto& slot = keyword.is_step ? out.name.step : out.name.epoch;
         if (!slot) slot = value;
-        if (!out.begin) out.begin = i;
-        out.end = k;
+      } else if (!slot && out.overflowed.empty()) {
+        out.overflowed = std::string(text.substr(j, k - j));
       }
+      if (!out.begin) out.begin = i;
+      out.end = k;
       i = k;
       matched = true;
       break;

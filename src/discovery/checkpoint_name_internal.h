@@ -16,6 +16,9 @@ struct NameTokens {
   CheckpointName name;
   std::optional<std::size_t> begin;  ///< nullopt when the component has no token
   std::size_t end = 0;
+  /// Digits of a step or epoch that do not fit int64 ("" when none): the token still names the
+  /// checkpoint (ordered by its name after every step that fits), but carries no number.
+  std::string overflowed;
 };
 
 NameTokens FindNameTokens(std::string_view component);

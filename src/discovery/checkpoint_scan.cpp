@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <optional>
 #include <regex>
@@ -46,7 +47,8 @@ struct PlacedFile {
   std::string tensor;
   std::string shard_group;  ///< path without the shard token: files sharing it are shards
   std::optional<std::int64_t> rank;
-  std::string path;  ///< relative, as found
+  std::string path;        ///< relative, as found
+  std::string overflowed;  ///< digits of a step/epoch beyond int64; "" when none
 };
 
 struct TokenHit {
@@ -54,6 +56,7 @@ struct TokenHit {
   std::optional<std::size_t> component;  ///< index of the component carrying the unit token
   std::size_t begin = 0;                 ///< token span in that component (stem tokens only)
   std::size_t end = 0;
+  std::string overflowed;  ///< see NameTokens::overflowed
 };
 
 /// Step/epoch of `parts` (dirs then stem) with the built-in names.
@@ -64,6 +67,7 @@ TokenHit FindBuiltin(const std::vector<std::string>& parts) {
     if (!tokens.begin) continue;
     if (!hit.name.step) hit.name.step = tokens.name.step;
     if (!hit.name.epoch) hit.name.epoch = tokens.name.epoch;
+    if (hit.overflowed.empty()) hit.overflowed = tokens.overflowed;
     if (!hit.component) {
       hit.component = i;
       hit.begin = *tokens.begin;
@@ -73,25 +77,32 @@ TokenHit FindBuiltin(const std::vector<std::string>& parts) {
   return hit;
 }
 
-std::optional<std::int64_t> GroupNumber(const std::smatch& match, int group) {
+std::optional<std::int64_t> GroupNumber(const std::smatch& match, int group,
+                                        std::string& overflowed) {
   if (group < 0 || !match[group].matched) return std::nullopt;
-  try {
-    return std::stoll(match[group].str());
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
+  const std::string digits = match[group].str();
+  std::int64_t value = 0;
+  const auto result = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (result.ec == std::errc() && result.ptr == digits.data() + digits.size()) return value;
+  if (result.ec == std::errc::result_out_of_range && overflowed.empty()) overflowed = digits;
+  return std::nullopt;
 }
+
+/// Paths longer than this are not searched with a layout's regexes: std::regex recurses per
+/// character and would overflow the stack on a long enough name.
+constexpr std::size_t kMaxRegexPathBytes = 1024;
 
 /// Step/epoch of `parts` with the layout's regexes, searched in the joined path.
 TokenHit FindWithRegexes(const std::vector<CheckpointRegex>& regexes,
                          const std::vector<std::string>& parts) {
   TokenHit hit;
   const std::string joined = JoinPath(parts, parts.size());
+  if (joined.size() > kMaxRegexPathBytes) return hit;
   for (const auto& compiled : regexes) {
     std::smatch match;
     if (!std::regex_search(joined, match, compiled.regex)) continue;
-    hit.name.step = GroupNumber(match, compiled.step_group);
-    hit.name.epoch = GroupNumber(match, compiled.epoch_group);
+    hit.name.step = GroupNumber(match, compiled.step_group, hit.overflowed);
+    hit.name.epoch = GroupNumber(match, compiled.epoch_group, hit.overflowed);
     // The unit is the component where the match ends; a span only matters inside the stem.
     const std::size_t match_begin = static_cast<std::size_t>(match.position(0));
     const std::size_t match_end = match_begin + static_cast<std::size_t>(match.length(0));
@@ -140,6 +151,7 @@ PlacedFile Place(const std::string& path, const Layout& layout,
   const TokenHit hit = regexes.empty() ? FindBuiltin(parts) : FindWithRegexes(regexes, parts);
   placed.step = hit.name.step;
   placed.epoch = hit.name.epoch;
+  placed.overflowed = hit.overflowed;
   const std::size_t stem_index = parts.size() - 1;
   const std::string& stem = parts[stem_index];
   if (!hit.component) {
@@ -247,6 +259,13 @@ CheckpointScan ScanCheckpoints(const std::string& run_dir,
     checkpoint.name = name;
     checkpoint.step = files.front().step;
     checkpoint.epoch = files.front().epoch;
+    if (!files.front().overflowed.empty()) {
+      scan.warnings.push_back("checkpoint " + name + ": the number " +
+                              files.front().overflowed.substr(0, 40) +
+                              (files.front().overflowed.size() > 40 ? "..." : "") +
+                              " does not fit in 64 bits; the checkpoint is ordered by its name, "
+                              "after every step that fits");
+    }
     for (const auto& file : files) {
       if (file.step != checkpoint.step || file.epoch != checkpoint.epoch) {
         scan.warnings.push_back("checkpoint " + name + ": " + file.path +

@@ -1,13 +1,13 @@
 #include "rankme/discovery/config.h"
 
-#include <yaml-cpp/yaml.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <regex>
+#include <limits>
 
 #include "discovery/config_internal.h"
 #include "rankme/core/error.h"
@@ -17,6 +17,8 @@ namespace rankme::discovery {
 namespace internal {
 
 std::string FormatNumber(double value) {
+  if (std::isnan(value)) return "\".nan\"";
+  if (std::isinf(value)) return value > 0 ? "\".inf\"" : "\"-.inf\"";
   if (value == 0) return "0";  // also -0
   if (std::trunc(value) == value && std::fabs(value) < 1e16) {
     return std::to_string(static_cast<std::int64_t>(value));
@@ -73,7 +75,11 @@ std::string CanonicalJson(const nlohmann::json& value) {
       return out + ']';
     }
     case nlohmann::json::value_t::number_float:
-      return std::isfinite(value.get<double>()) ? FormatNumber(value.get<double>()) : "null";
+      return FormatNumber(value.get<double>());
+    case nlohmann::json::value_t::binary: {  // kBigIntegerSubtype: decimal digits, quoted
+      const auto& bytes = value.get_binary();
+      return '"' + std::string(bytes.begin(), bytes.end()) + '"';
+    }
     case nlohmann::json::value_t::string:
       return QuoteJson(value.get<std::string>());
     default:  // null, bool, integers
@@ -87,81 +93,6 @@ namespace {
 
 using nlohmann::json;
 
-const std::regex& FloatPattern() {
-  static const std::regex pattern(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-  return pattern;
-}
-
-json ParseInteger(const std::string& text) {
-  std::string digits = text;
-  if (!digits.empty() && digits[0] == '+') digits.erase(0, 1);
-  std::int64_t value = 0;
-  const auto result = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (result.ec == std::errc() && result.ptr == digits.data() + digits.size()) return value;
-  return std::strtod(text.c_str(), nullptr);  // beyond int64: read as a double
-}
-
-/// Resolves a plain (untagged, unquoted) YAML scalar the way PyYAML/OmegaConf read it.
-json ResolvePlainScalar(const std::string& text) {
-  static const std::regex null_pattern("~|null|Null|NULL|");
-  static const std::regex true_pattern("true|True|TRUE|yes|Yes|YES|on|On|ON");
-  static const std::regex false_pattern("false|False|FALSE|no|No|NO|off|Off|OFF");
-  static const std::regex int_pattern("[-+]?[0-9]+");
-  static const std::regex hex_pattern("0x[0-9a-fA-F]+");
-  if (std::regex_match(text, null_pattern)) return nullptr;
-  if (std::regex_match(text, true_pattern)) return true;
-  if (std::regex_match(text, false_pattern)) return false;
-  if (std::regex_match(text, int_pattern)) return ParseInteger(text);
-  if (std::regex_match(text, hex_pattern)) {
-    std::uint64_t value = 0;
-    const auto result = std::from_chars(text.data() + 2, text.data() + text.size(), value, 16);
-    if (result.ec == std::errc() && value <= static_cast<std::uint64_t>(INT64_MAX)) {
-      return static_cast<std::int64_t>(value);
-    }
-    return text;
-  }
-  if (std::regex_match(text, FloatPattern())) {
-    const double value = std::strtod(text.c_str(), nullptr);
-    if (std::isfinite(value)) return value;
-  }
-  return text;  // includes .inf / .nan: JSON cannot hold them
-}
-
-json ScalarToJson(const YAML::Node& node) {
-  const std::string& text = node.Scalar();
-  const std::string& tag = node.Tag();
-  if (tag == "!" || tag == "tag:yaml.org,2002:str") return text;  // quoted or explicit string
-  if (tag == "tag:yaml.org,2002:null") return nullptr;
-  return ResolvePlainScalar(text);  // plain, or a tag (!!int, !!float, !!python/...) to ignore
-}
-
-}  // namespace
-
-json internal::YamlToJson(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Scalar:
-      return ScalarToJson(node);
-    case YAML::NodeType::Sequence: {
-      json out = json::array();
-      for (const auto& item : node) out.push_back(internal::YamlToJson(item));
-      return out;
-    }
-    case YAML::NodeType::Map: {
-      json out = json::object();
-      for (const auto& entry : node) {
-        const std::string key =
-            entry.first.IsScalar() ? entry.first.Scalar() : YAML::Dump(entry.first);
-        out[key] = internal::YamlToJson(entry.second);
-      }
-      return out;
-    }
-    default:  // Null, Undefined
-      return nullptr;
-  }
-}
-
-namespace {
-
 ParamValue ToParamValue(const json& value) {
   using Kind = ParamValue::Kind;
   Kind kind = Kind::kNull;
@@ -172,7 +103,8 @@ ParamValue ToParamValue(const json& value) {
     case json::value_t::number_integer:
     case json::value_t::number_unsigned:
     case json::value_t::number_float:
-      kind = std::isfinite(value.get<double>()) ? Kind::kNumber : Kind::kNull;
+    case json::value_t::binary:  // an integer beyond 64 bits
+      kind = Kind::kNumber;
       break;
     case json::value_t::string:
       kind = Kind::kString;
@@ -189,18 +121,49 @@ ParamValue ToParamValue(const json& value) {
   return ParamValue{kind, internal::CanonicalJson(value)};
 }
 
-void Flatten(const json& node, const std::string& prefix, ParamMap& out) {
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
-    if (it.value().is_object() && !it.value().empty()) {
-      Flatten(it.value(), key, out);
-    } else {
-      out[key] = ToParamValue(it.value());
+/// Flattens `node` into dotted keys. Two entries that flatten to one key (`a.b: 1` beside
+/// `a: {b: 100}`) are one entry when their values are equal, else the config is refused: a value
+/// never disappears, and runs with different values never become seeds of one configuration.
+class Flattener {
+ public:
+  Flattener(std::size_t max_bytes, std::string_view source)
+      : max_bytes_(max_bytes), source_(source) {}
+
+  void Flatten(const json& node, const std::string& prefix, ParamMap& out) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
+      if (it.value().is_object() && !it.value().empty()) {
+        Flatten(it.value(), key, out);
+        continue;
+      }
+      ParamValue value = ToParamValue(it.value());
+      bytes_ += key.size() + value.json.size();
+      if (bytes_ > max_bytes_) {
+        throw ConfigError(fmt::format("the flattened config exceeds {} bytes, the limit (1 MiB + "
+                                      "{} x the file size)",
+                                      max_bytes_, kConfigExpansionFactor),
+                          source_);
+      }
+      auto [found, inserted] = out.emplace(key, value);
+      if (!inserted && found->second.json != value.json) {
+        throw ConfigError("keys collide after flattening: " + internal::OneLine(key) +
+                              " is written twice (a dotted key beside a nested map) with "
+                              "different values, " +
+                              internal::OneLine(found->second.json, 40) + " and " +
+                              internal::OneLine(value.json, 40),
+                          source_);
+      }
     }
   }
-}
 
-ParamMap FlattenDocument(json document, const FlattenOptions& options, std::string_view source) {
+ private:
+  std::size_t max_bytes_;
+  std::string source_;
+  std::size_t bytes_ = 0;
+};
+
+ParamMap FlattenDocument(json document, const FlattenOptions& options, std::size_t file_bytes,
+                         std::string_view source) {
   if (document.is_null()) return {};
   if (!document.is_object()) {
     throw ConfigError("the config's top level is not a map of keys", std::string(source));
@@ -218,7 +181,8 @@ ParamMap FlattenDocument(json document, const FlattenOptions& options, std::stri
     }
   }
   ParamMap out;
-  Flatten(reduced, "", out);
+  Flattener(internal::DocumentBudget::ForFile(file_bytes).max_bytes, source)
+      .Flatten(reduced, "", out);
   return out;
 }
 
@@ -226,51 +190,44 @@ ParamMap FlattenDocument(json document, const FlattenOptions& options, std::stri
 
 ParamMap FlattenYaml(std::string_view text, const FlattenOptions& options,
                      std::string_view source) {
-  json document;
-  try {
-    document = internal::YamlToJson(YAML::Load(std::string(text)));
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(std::string("invalid YAML: ") + e.what(), std::string(source));
-  }
-  return FlattenDocument(std::move(document), options, source);
+  return FlattenDocument(internal::ParseYamlDocument(text, source), options, text.size(), source);
 }
 
 ParamMap FlattenJson(std::string_view text, const FlattenOptions& options,
                      std::string_view source) {
-  json document;
-  try {
-    document = json::parse(text);
-  } catch (const json::exception& e) {
-    throw ConfigError(std::string("invalid JSON: ") + e.what(), std::string(source));
-  }
-  return FlattenDocument(std::move(document), options, source);
+  return FlattenDocument(internal::ParseJsonDocument(text, source), options, text.size(), source);
 }
 
 std::vector<std::string> ParseOverrides(std::string_view text, std::string_view source) {
-  YAML::Node node;
-  try {
-    node = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(std::string("invalid YAML: ") + e.what(), std::string(source));
-  }
+  const json document = internal::ParseYamlDocument(text, source);  // bounded as a config is
   std::vector<std::string> out;
-  if (node.IsNull()) return out;
-  if (!node.IsSequence()) throw ConfigError("overrides are not a YAML list", std::string(source));
-  for (const auto& item : node) {
-    if (!item.IsScalar()) throw ConfigError("an override is not a string", std::string(source));
-    out.push_back(item.Scalar());
+  if (document.is_null()) return out;
+  if (!document.is_array()) throw ConfigError("overrides are not a YAML list", std::string(source));
+  for (const auto& item : document) {
+    if (item.is_string()) {
+      out.push_back(item.get<std::string>());
+    } else if (item.is_primitive() || item.is_binary()) {  // `- 5`: as its canonical text
+      out.push_back(ParamText(ToParamValue(item)));
+    } else {
+      throw ConfigError("an override is not a string", std::string(source));
+    }
   }
   return out;
 }
 
 std::string ParamText(const ParamValue& value) {
-  if (value.kind == ParamValue::Kind::kString) return json::parse(value.json).get<std::string>();
+  const bool quoted = !value.json.empty() && value.json[0] == '"';  // strings, .nan, .inf
+  if (quoted) return json::parse(value.json).get<std::string>();
   return value.json;
 }
 
 std::optional<double> ParamNumber(const ParamValue& value) {
   if (value.kind != ParamValue::Kind::kNumber) return std::nullopt;
-  return std::strtod(value.json.c_str(), nullptr);
+  if (value.json == "\".nan\"") return std::numeric_limits<double>::quiet_NaN();
+  if (value.json == "\".inf\"") return std::numeric_limits<double>::infinity();
+  if (value.json == "\"-.inf\"") return -std::numeric_limits<double>::infinity();
+  const bool quoted = !value.json.empty() && value.json[0] == '"';  // beyond 64 bits
+  return std::strtod(value.json.c_str() + (quoted ? 1 : 0), nullptr);
 }
 
 }  // namespace rankme::discovery

@@ -1,12 +1,17 @@
 #include "rankme/discovery/layout.h"
 
+#include <fmt/format.h>
+
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "discovery/config_internal.h"
 #include "discovery/layout_internal.h"
+#include "discovery/path_glob_internal.h"
 #include "rankme/core/error.h"
+#include "rankme/discovery/config.h"
 
 namespace rankme::discovery {
 
@@ -109,6 +114,8 @@ namespace {
 
 using nlohmann::json;
 
+constexpr std::size_t kMaxGlobBytes = 4096;
+
 std::string GetString(const json& value, const std::string& field, const std::string& source) {
   if (!value.is_string()) throw ConfigError("layout field " + field + " must be a string", source);
   return value.get<std::string>();
@@ -124,6 +131,25 @@ std::vector<std::string> GetList(const json& value, const std::string& field,
     return out;
   }
   throw ConfigError("layout field " + field + " must be a string or a list of strings", source);
+}
+
+/// A glob longer than a path can be, or with braces multiplying past kMaxGlobAlternatives, would
+/// make every path match cost without bound.
+void CheckGlobs(const std::vector<std::string>& globs, const std::string& field,
+                const std::string& source) {
+  for (const auto& glob : globs) {
+    if (glob.size() > kMaxGlobBytes) {
+      throw ConfigError(
+          fmt::format("layout field {}: a glob longer than {} bytes", field, kMaxGlobBytes),
+          source);
+    }
+    if (internal::ExpandBraces(glob).size() >= internal::kMaxGlobAlternatives) {
+      throw ConfigError(fmt::format("layout field {}: a glob whose braces expand to {} or more "
+                                    "alternatives",
+                                    field, internal::kMaxGlobAlternatives),
+                        source);
+    }
+  }
 }
 
 Layout ParseOne(const json& object, const std::string& source) {
@@ -166,6 +192,10 @@ Layout ParseOne(const json& object, const std::string& source) {
       throw ConfigError("unknown layout field: " + field, source);
     }
   }
+  CheckGlobs({layout.run_glob, layout.overrides_file}, "run_glob/overrides_file", source);
+  CheckGlobs(layout.config_files, "config_files", source);
+  CheckGlobs(layout.embedding_globs, "embedding_globs", source);
+  CheckGlobs(layout.exclude_globs, "exclude_globs", source);
   if (layout.embedding_globs.empty()) {
     throw ConfigError("layout " + layout.name + " has no embedding_globs", source);
   }
@@ -176,19 +206,11 @@ Layout ParseOne(const json& object, const std::string& source) {
 
 std::vector<Layout> ParseLayouts(std::string_view text, std::string_view source_view) {
   const std::string source(source_view);
-  json document;
   const std::size_t first = text.find_first_not_of(" \t\r\n");
-  try {
-    if (first != std::string_view::npos && (text[first] == '{' || text[first] == '[')) {
-      document = json::parse(text);
-    } else {
-      document = internal::YamlToJson(YAML::Load(std::string(text)));
-    }
-  } catch (const json::exception& e) {
-    throw ConfigError(std::string("invalid JSON: ") + e.what(), source);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(std::string("invalid YAML: ") + e.what(), source);
-  }
+  const bool is_json =
+      first != std::string_view::npos && (text[first] == '{' || text[first] == '[');
+  const json document = is_json ? internal::ParseJsonDocument(text, source)
+                                : internal::ParseYamlDocument(text, source);
   std::vector<Layout> layouts;
   if (document.is_object() && document.contains("layouts")) {
     if (document.size() != 1 || !document["layouts"].is_array()) {
@@ -205,6 +227,12 @@ std::vector<Layout> ParseLayouts(std::string_view text, std::string_view source_
 }
 
 std::vector<Layout> LoadLayoutFile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec) &&
+      std::filesystem::file_size(path, ec) > kMaxConfigFileBytes) {
+    throw ConfigError(
+        fmt::format("the layout file is larger than {} MiB", kMaxConfigFileBytes >> 20), path);
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError("cannot read layout file", path);
   std::ostringstream text;

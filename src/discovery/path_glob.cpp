@@ -32,9 +32,15 @@ bool MatchParts(const std::vector<std::string>& pattern, std::size_t p,
 
 }  // namespace
 
-std::vector<std::string> ExpandBraces(const std::string& pattern) {
+namespace {
+
+void ExpandInto(const std::string& pattern, std::vector<std::string>& out) {
+  if (out.size() >= kMaxGlobAlternatives) return;
   const std::size_t open = pattern.find('{');
-  if (open == std::string::npos) return {pattern};
+  if (open == std::string::npos) {
+    out.push_back(pattern);
+    return;
+  }
   int depth = 0;
   std::size_t close = open;
   std::vector<std::string> options;
@@ -51,14 +57,20 @@ std::vector<std::string> ExpandBraces(const std::string& pattern) {
       start = i + 1;
     }
   }
-  if (close == open) return {pattern};  // unbalanced: literal
-  std::vector<std::string> out;
-  for (const auto& option : options) {
-    for (auto& expanded :
-         ExpandBraces(pattern.substr(0, open) + option + pattern.substr(close + 1))) {
-      out.push_back(std::move(expanded));
-    }
+  if (close == open) {  // unbalanced: literal
+    out.push_back(pattern);
+    return;
   }
+  for (const auto& option : options) {
+    ExpandInto(pattern.substr(0, open) + option + pattern.substr(close + 1), out);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> ExpandBraces(const std::string& pattern) {
+  std::vector<std::string> out;
+  ExpandInto(pattern, out);
   return out;
 }
 

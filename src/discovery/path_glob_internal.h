@@ -8,7 +8,11 @@
 
 namespace rankme::discovery::internal {
 
-/// `{a,b}` alternatives expanded (nested braces included); no braces -> {pattern}.
+/// At most this many alternatives come out of one glob's braces (`{a,b}{c,d}...` multiplies).
+inline constexpr std::size_t kMaxGlobAlternatives = 1024;
+
+/// `{a,b}` alternatives expanded (nested braces included); no braces -> {pattern}. Expansion
+/// stops after kMaxGlobAlternatives alternatives (ParseLayouts refuses a glob with more).
 std::vector<std::string> ExpandBraces(const std::string& pattern);
 
 /// True when the `/`-separated relative `path` ("" = the folder itself) matches `pattern`.

@@ -1,14 +1,16 @@
 #include "rankme/discovery/sweep.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "discovery/checkpoint_name_internal.h"
 #include "discovery/checkpoint_scan_internal.h"
+#include "discovery/config_internal.h"
 #include "discovery/path_glob_internal.h"
 #include "rankme/core/error.h"
 #include "rankme/discovery/checkpoint_name.h"
@@ -112,13 +114,35 @@ bool IsAncestor(const std::string& dir, const std::string& path) {
          path[dir.size()] == '/';
 }
 
-std::string ReadText(const fs::path& path) {
+/// A config file's text. Refuses, before opening it, what is not a regular file (a folder, a
+/// FIFO that would block, a device, a link loop) and a file beyond kMaxConfigFileBytes.
+std::string ReadConfigText(const fs::path& path) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (ec) throw IoError("cannot read: " + ec.message(), path.string());
+  if (!fs::is_regular_file(status)) {
+    throw ConfigError("is not a regular file (a folder, FIFO or device)", path.string());
+  }
+  const std::uintmax_t size = fs::file_size(path, ec);
+  if (ec) throw IoError("cannot read: " + ec.message(), path.string());
+  if (size > kMaxConfigFileBytes) {
+    throw ConfigError(fmt::format("the config file has {} bytes, more than the limit of {} MiB",
+                                  size, kMaxConfigFileBytes >> 20),
+                      path.string());
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError("cannot read", path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
+  std::string text(static_cast<std::size_t>(size), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
   if (in.bad()) throw IoError("cannot read", path.string());
-  return text.str();
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
+}
+
+/// True when something (even a broken link or a folder) sits at `path`.
+bool Exists(const fs::path& path) {
+  std::error_code ec;
+  return fs::exists(fs::symlink_status(path, ec));
 }
 
 struct Candidate {
@@ -137,8 +161,7 @@ std::vector<Candidate> FindCandidates(const fs::path& root, const Tree& tree,
       std::optional<std::string> config;
       if (layout.config_files.empty()) config = "";
       for (const auto& file : layout.config_files) {
-        std::error_code ec;
-        if (fs::is_regular_file(root / dir / file, ec)) {
+        if (Exists(root / dir / file)) {  // not a regular file: a run with an unreadable config
           config = file;
           break;
         }
@@ -209,26 +232,31 @@ DiscoveredRun BuildRun(const fs::path& root, const Candidate& candidate,
     const fs::path config = fs::path(run.dir) / candidate.config_file;
     run.config_file = config.string();
     try {
-      const std::string text = ReadText(config);
+      const std::string text = ReadConfigText(config);
       const FlattenOptions flatten{layout.unwrap_key, layout.drop_keys};
       const bool is_json = config.extension() == ".json";
       run.params = is_json ? FlattenJson(text, flatten, run.config_file)
                            : FlattenYaml(text, flatten, run.config_file);
     } catch (const Error& e) {
-      run.warnings.push_back(std::string(e.what()) + " (" + run.config_file +
-                             "); the run is kept without its configuration");
+      // Its own configuration, named by the reason (which names the file): never merged with
+      // another unreadable run's empty one.
+      run.config_error = run.config_file + ": " + internal::OneLine(e.message(), 300);
+      run.params = {{kConfigErrorKey, ParamValue{ParamValue::Kind::kString,
+                                                 internal::QuoteJson(*run.config_error)}}};
+      run.warnings.push_back(*run.config_error +
+                             "; the run is kept as its own configuration, flagged " +
+                             kConfigErrorKey);
     }
   } else {
     run.warnings.push_back("no config file: the run has no hyperparameters");
   }
   if (!layout.overrides_file.empty()) {
     const fs::path overrides = fs::path(run.dir) / layout.overrides_file;
-    std::error_code ec;
-    if (fs::is_regular_file(overrides, ec)) {
+    if (Exists(overrides)) {
       try {
-        run.overrides = ParseOverrides(ReadText(overrides), overrides.string());
+        run.overrides = ParseOverrides(ReadConfigText(overrides), overrides.string());
       } catch (const Error& e) {
-        run.warnings.push_back(std::string(e.what()) + " (" + overrides.string() + ")");
+        run.warnings.push_back(overrides.string() + ": " + internal::OneLine(e.message(), 300));
       }
     }
   }

@@ -101,7 +101,7 @@ TEST_CASE("Numbers are canonical whatever their spelling", "[discovery]") {
   const ParamMap d = FlattenYaml("x: yes\ny: Off\nz: .inf\nw: 1e3x\n");
   CHECK(d.at("x").json == "true");
   CHECK(d.at("y").json == "false");
-  CHECK(d.at("z") == ParamValue{Kind::kString, "\".inf\""});
+  CHECK(d.at("z") == ParamValue{Kind::kNumber, "\".inf\""});
   CHECK(d.at("w").kind == Kind::kString);
 }
 
@@ -224,4 +224,33 @@ TEST_CASE("Float values print as Python's repr prints them", "[discovery]") {
   }
   actual.push_back('\n');
   CHECK(actual == expected);
+}
+
+TEST_CASE("YAML << merge keys resolve as PyYAML resolves them", "[discovery]") {
+  // Explicit keys win over merged ones; in a merge list the earlier map wins; merged maps can
+  // themselves merge; a merge can be an inline map.
+  const std::string text = R"(
+base: &base {lr: 0.1, wd: 0.01, opt: {name: sgd, momentum: 0.9}}
+other: &other {lr: 0.5, bs: 256, warmup: 5}
+deep: &deep {<<: *other, bs: 512}
+one:
+  <<: *base
+  lr: 0.2
+list:
+  <<: [*other, *base]
+  extra: 1
+chain:
+  <<: *deep
+inline:
+  <<: {a: 1, b: 2}
+  b: 3
+)";
+  const ParamMap params = FlattenYaml(text);
+  CHECK(Lines(params) == FlattenWithPyYaml(text));
+  CHECK(params.at("one.lr").json == "0.2");
+  CHECK(params.at("list.lr").json == "0.5");
+  CHECK(params.at("chain.bs").json == "512");
+  CHECK(params.count("one.<<") == 0);
+  // A quoted '<<' is an ordinary key, as in PyYAML.
+  CHECK(FlattenYaml("'<<': {a: 1}\n").count("<<.a") == 1);
 }

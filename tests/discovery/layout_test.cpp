@@ -88,3 +88,40 @@ TEST_CASE("A custom layout file finds runs the built-in layouts cannot", "[disco
   CHECK(sweep.runs[2].config_key == R"({"params.lr":1})");
   CHECK(sweep.runs[2].config_key == sweep.runs[3].config_key);
 }
+
+TEST_CASE("Layout globs whose braces multiply without bound are refused", "[discovery]") {
+  std::string glob = "**/";
+  for (int i = 0; i < 30; ++i) glob += "{a,b}";  // 2^30 alternatives
+  try {
+    ParseLayouts("embedding_globs: ['" + glob + "']\n", "layout.yaml");
+    FAIL("accepted");
+  } catch (const rankme::ConfigError& e) {
+    CHECK(e.path() == "layout.yaml");
+    CHECK(std::string(e.message()).find("1024 or more alternatives") != std::string::npos);
+  }
+  CHECK_THROWS_AS(ParseLayouts("run_glob: '" + std::string(5000, 'a') + "'\n"),
+                  rankme::ConfigError);
+  CHECK_NOTHROW(ParseLayouts("embedding_globs: ['**/*.{npy,npz}']\n"));
+}
+
+TEST_CASE("A layout regex is not run on a path longer than 1024 bytes", "[discovery]") {
+  TempDir dir;
+  WriteFile(
+      dir.path() / "layout.yaml",
+      "run_glob: run\nconfig_files: []\ncheckpoint_regexes: ['^(.|\\n)*step_(?<step>\\d+)']\n");
+  // A path of about 1000 bytes (components of 200) matches; one of 4000 bytes, which overflowed
+  // the stack inside std::regex under the sanitizers, is not searched (a step-less checkpoint).
+  std::string deep = "run";
+  for (int i = 0; i < 4; ++i) deep += "/" + std::string(200, 'd');
+  WriteFile(dir.path() / deep / "step_7.npy", "");
+  std::string deeper = "run";
+  for (int i = 0; i < 19; ++i) deeper += "/" + std::string(200, 'e');
+  WriteFile(dir.path() / deeper / "step_8.npy", "");
+  DiscoveryOptions options;
+  options.layout_file = (dir.path() / "layout.yaml").string();
+  const Sweep sweep = DiscoverSweep(dir.path().string(), options);
+  REQUIRE(sweep.runs.size() == 1);
+  REQUIRE(sweep.runs[0].checkpoints.size() == 2);
+  CHECK(sweep.runs[0].checkpoints[0].step == 7);
+  CHECK(!sweep.runs[0].checkpoints[1].step);
+}

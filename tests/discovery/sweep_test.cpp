@@ -338,7 +338,9 @@ TEST_CASE("A malformed config is a warning on its run, not an abort", "[discover
   REQUIRE(sweep.runs.size() == 2);
   const DiscoveredRun& bad = sweep.runs[0];
   CHECK(bad.relative_dir == "bad");
-  CHECK(bad.params.empty());
+  REQUIRE(bad.config_error);
+  CHECK(bad.params.size() == 1);
+  CHECK(bad.params.count(kConfigErrorKey) == 1);
   REQUIRE(bad.warnings.size() == 1);
   CHECK(bad.warnings[0].find("config.yaml") != std::string::npos);
   CHECK(bad.checkpoints.size() == 1);

@@ -23,7 +23,8 @@ struct CheckpointName {
 ///   step:  `step`, `steps`, `global_step`, `iter`, `iteration`, `ckpt`, `checkpoint`
 ///   epoch: `epoch`, `epochs`, `ep`
 /// e.g. `epoch=4-step=1000`, `step_001000`, `epoch10`, `ckpt-5000`, `global_step500`, `ep=9`.
-/// Numbers that do not fit int64 are ignored.
+/// A number that does not fit int64 leaves its field empty (the scan of a run's files still takes
+/// the token as the checkpoint's name, orders it after every step that fits and warns).
 CheckpointName ParseCheckpointName(std::string_view name);
 
 /// A per-rank shard token found in a name: `rank0_emb`, `emb_rank_1`, `shard_00`, `worker3`,

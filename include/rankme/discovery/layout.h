@@ -35,7 +35,8 @@ struct Layout {
   std::vector<std::string> exclude_globs = DefaultExcludeGlobs();
   /// ECMAScript regexes searched in the file's run-relative path without its extension, with
   /// named groups `(?<step>\d+)` and/or `(?<epoch>\d+)` (`(?P<...>` accepted too); the first that
-  /// matches gives the step/epoch. Empty = the built-in ParseCheckpointName.
+  /// matches gives the step/epoch. Empty = the built-in ParseCheckpointName. Paths longer than
+  /// 1024 bytes are not searched (std::regex recurses per character and can overflow the stack).
   std::vector<std::string> checkpoint_regexes;
   /// Tensor naming: "stem" (default) = the file stem without its step/epoch and shard tokens
   /// ("embeddings_epoch_3.npy" -> "embeddings"; "epoch=2-step=93.safetensors" -> "" = all tensors

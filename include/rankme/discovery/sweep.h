@@ -10,6 +10,9 @@
 
 namespace rankme::discovery {
 
+/// The parameter that stands for the configuration of a run whose config file is unreadable.
+inline constexpr const char* kConfigErrorKey = "config_error";
+
 /// What DiscoverSweep looks for.
 struct DiscoveryOptions {
   /// Patterns of the keys that hold a run's seed (see MatchesKeyPattern); default
@@ -53,7 +56,11 @@ struct DiscoveredRun {
   std::string relative_dir;  ///< relative to the sweep root; "" when the root is the run
   std::string layout;        ///< "hydra" | "lightning" | "wandb" | "solo-learn" | "plain" | custom
   std::string config_file;   ///< absolute path of the config read; "" when none
-  ParamMap params;           ///< every flattened config entry
+  /// Why the config file could not be read or parsed ("<file>: <problem>"); nullopt when it was
+  /// read (or there is none). Such a run is its own configuration: params hold the single entry
+  /// kConfigErrorKey = this text, which also makes its config_key unique to the run.
+  std::optional<std::string> config_error;
+  ParamMap params;                     ///< every flattened config entry
   std::optional<std::string> seed;     ///< ParamText of the seed; nullopt when no seed key
   std::string config_key;              ///< ConfigKey of params minus seed and bookkeeping keys
   std::string config_id;               ///< ConfigId(config_key)
@@ -74,7 +81,9 @@ struct Sweep {
 /// Walks `root` (following symlinks, each folder once by canonical path: `wandb/latest-run` does
 /// not count a run twice), detects runs with the built-in layouts or options.layout_file, reads
 /// their configs and lists their checkpoints. Never opens an embedding file. A malformed config
-/// is a warning on its run (kept with what is known); an unreadable or missing root throws
+/// (unreadable, larger than kMaxConfigFileBytes, not a regular file, or refused by its parser) is
+/// a warning on its run and its config_error; the run is kept, as its own configuration. An
+/// unreadable or missing root throws
 /// IoError; a bad layout file throws ConfigError.
 Sweep DiscoverSweep(const std::string& root, const DiscoveryOptions& options = {});
 
