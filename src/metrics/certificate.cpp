@@ -30,12 +30,13 @@ GramCertificate CertifyGramSpectrum(const GramSpectrum& spectrum, double eps) {
   const std::vector<double>& lambda = spectrum.eigenvalues;
   const std::size_t k_count = lambda.size();
   GramCertificate out;
-  out.singular_values.resize(k_count);
+  // Everything below is in the Gram's scaled units, whose largest eigenvalue is at most the
+  // number of rows (blocks were scaled into [2^-32, 2^32] or [0.5, 1)): no step can overflow or
+  // underflow whatever the magnitude of the input.
   std::vector<double> sigma(k_count);
-  for (std::size_t j = 0; j < k_count; ++j) {
-    sigma[j] = std::sqrt(std::max(lambda[j], 0.0));
-    out.singular_values[j] = std::ldexp(sigma[j], spectrum.scale_exponent);
-  }
+  for (std::size_t j = 0; j < k_count; ++j) sigma[j] = std::sqrt(std::max(lambda[j], 0.0));
+  out.spectrum.sigma = sigma;
+  out.spectrum.exponent = spectrum.scale_exponent;
   const double lambda_max = k_count > 0 ? std::max(lambda[0], 0.0) : 0.0;
   const double solver = 4.0 * std::sqrt(static_cast<double>(k_count)) * kUnit64 * lambda_max;
   const double band = 2.0 * spectrum.noise_frobenius + solver;

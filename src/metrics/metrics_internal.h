@@ -90,6 +90,25 @@ void AddSideSums(const float* rows, std::int64_t count, std::int64_t dim, const 
 void AddSideSums(const double* rows, std::int64_t count, std::int64_t dim, const double* probes,
                  double* images, double* diag);
 
+/// values *= 2^k, exactly whenever the result is a normal number (a product of two powers of two
+/// where 2^k itself is beyond the float64 range). Results below the normal range round once.
+void ScaleByPowerOfTwo(float* values, std::size_t count, int k);
+void ScaleByPowerOfTwo(double* values, std::size_t count, int k);
+
+/// The power of two 2^e by which a block of rows with largest magnitude `max_abs` (> 0) is
+/// divided before its products are formed: 0 for max_abs in [2^-32, 2^32], whose products can
+/// neither overflow nor underflow in a way that matters next to the largest one; else the
+/// exponent that brings max_abs into [0.5, 1).
+int BlockScaleExponent(double max_abs);
+
+/// Singular values in scaled units: the true ones are sigma × 2^exponent. Kept apart so that
+/// neither overflows nor underflows for any finite input (true singular values can exceed
+/// DBL_MAX, or be subnormal and carry only a few bits).
+struct ScaledSpectrum {
+  std::vector<double> sigma;  ///< descending
+  int exponent = 0;
+};
+
 // ---- Gram fast path (gram_path.cpp) ----
 
 /// Eigenvalues of the computed Gram matrix (ZᵀZ, or ZZᵀ when rows_used < cols) with what the
@@ -115,9 +134,10 @@ GramSpectrum ComputeGramSpectrum(RowStream& stream, const RowPlan& plan, bool si
 // ---- exact path (qr_path.cpp) ----
 
 /// Singular values (descending, min(rows_used, cols)) by streaming Householder QR in float64 and
-/// the SVD of R; for rows_used < cols, the SVD of the float64 rows held in memory.
-std::vector<double> ComputeExactSingularValues(RowStream& stream, const RowPlan& plan,
-                                               std::size_t block_bytes);
+/// the SVD of R; for rows_used < cols, the SVD of the float64 rows held in memory. Blocks are
+/// scaled by powers of two (exact) before they are factorised, as in the Gram path.
+ScaledSpectrum ComputeExactSingularValues(RowStream& stream, const RowPlan& plan,
+                                          std::size_t block_bytes);
 
 // ---- dense singular values (dense_svd.cpp) ----
 
@@ -130,8 +150,8 @@ std::vector<double> DenseSingularValues(std::vector<double>& a, std::int64_t row
 // ---- certificate (certificate.cpp) ----
 
 struct GramCertificate {
-  double error_bound = 0.0;             ///< estimated |Δ log RankMe| of the Gram result
-  std::vector<double> singular_values;  ///< descending, in true units
+  double error_bound = 0.0;  ///< estimated |Δ log RankMe| of the Gram result
+  ScaledSpectrum spectrum;   ///< the singular values, descending
 };
 
 /// Estimates how far RankMe from `spectrum` can be from RankMe of the exact singular values.
@@ -142,7 +162,9 @@ GramCertificate CertifyGramSpectrum(const GramSpectrum& spectrum, double eps);
 double BoundEntropyChange(std::span<const double> sigma, std::span<const double> halfwidth,
                           double eps);
 
-/// log RankMe of a spectrum (the entropy H); NaN when the sum is zero.
+/// log RankMe of a spectrum (the entropy H); NaN when the sum is zero. Scale-invariant and
+/// computed after dividing by a power of two near the largest value, so that any finite
+/// spectrum gives a finite H (the sum of values near DBL_MAX does not overflow).
 double SpectrumEntropy(std::span<const double> sigma, double eps);
 
 }  // namespace rankme::metrics::internal

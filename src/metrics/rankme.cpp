@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -40,25 +41,49 @@ bool IsSinglePrecisionSource(DType dtype) {
 }
 
 // Estimated error of the exact path: every sigma within about 2 ulp(sigma_1) (backward stable
-// QR and SVD), pushed through the derivative bound.
+// QR and SVD), pushed through the derivative bound. In scaled units, where 2 ulp(sigma_1) cannot
+// underflow to zero (it did in true units for subnormal inputs: a bound of 0 on a wrong value).
 double ExactPathErrorBound(const std::vector<double>& sigma, double eps) {
   if (sigma.empty()) return 0.0;
   std::vector<double> halfwidth(sigma.size(), 2.0 * 0x1p-53 * sigma.front());
   return internal::BoundEntropyChange(sigma, halfwidth, eps);
 }
 
-void SetValue(RankmeResult& result, std::vector<double> sigma, double eps) {
-  result.singular_values = std::move(sigma);
-  double sum = 0.0;
-  for (double s : result.singular_values) sum += s;
-  if (sum == 0.0) {
+// Stores the spectrum in true units (or, when its largest value is beyond the float64 range or
+// subnormal, divided by a power of two, recorded in singular_value_exponent) and RankMe of it,
+// computed in scaled units.
+void SetValue(RankmeResult& result, const internal::ScaledSpectrum& spectrum, double eps) {
+  const std::vector<double>& sigma = spectrum.sigma;
+  const double largest = sigma.empty() ? 0.0 : *std::max_element(sigma.begin(), sigma.end());
+  result.singular_values.assign(sigma.size(), 0.0);
+  result.singular_value_exponent = 0;
+  if (!(largest > 0.0)) {
     result.status = RankmeResult::Status::kDegenerate;
     result.value = std::numeric_limits<double>::quiet_NaN();
     result.error_bound = 0.0;
     return;
   }
+  int shift = spectrum.exponent;
+  const int largest_exponent = std::ilogb(largest) + spectrum.exponent;
+  if (largest_exponent >= std::numeric_limits<double>::max_exponent ||
+      largest_exponent < std::numeric_limits<double>::min_exponent - 1) {
+    // sigma_1 >= 2^1024 > DBL_MAX, or subnormal (a few bits at most): report sigma_1 in [1, 2)
+    // and the power of two beside it.
+    result.singular_value_exponent = largest_exponent;
+    shift = -std::ilogb(largest);
+    result.warnings.push_back(fmt::format(
+        "the largest singular value is about 2^{} (outside the float64 range of full "
+        "precision): the spectrum is reported divided by 2^{}; RankMe does not depend on scale",
+        largest_exponent, largest_exponent));
+  }
+  for (std::size_t j = 0; j < sigma.size(); ++j) {
+    result.singular_values[j] = std::ldexp(sigma[j], shift);
+  }
   result.status = RankmeResult::Status::kOk;
-  result.value = RankmeFromSingularValues(result.singular_values, eps);
+  result.value = RankmeFromSingularValues(sigma, eps);
+  if (!std::isfinite(result.value)) {
+    throw Error(fmt::format("RankMe of a finite spectrum is not finite ({})", result.value));
+  }
 }
 
 }  // namespace
@@ -93,24 +118,25 @@ RankmeResult ComputeRankme(RowStream& stream, const RankmeOptions& options) {
         internal::ComputeGramSpectrum(stream, plan, single, options.block_bytes);
     if (spectrum.trace == 0.0) {
       result.method_used = "gram";
-      SetValue(result, std::vector<double>(spectrum.eigenvalues.size(), 0.0), options.eps);
+      SetValue(result, {std::vector<double>(spectrum.eigenvalues.size(), 0.0), 0}, options.eps);
       return result;
     }
     internal::GramCertificate certificate = internal::CertifyGramSpectrum(spectrum, options.eps);
     const double trust = single ? kTrustSingle : kTrustDouble;
     if (options.method == RankmeOptions::Method::kGram || certificate.error_bound <= trust) {
       result.method_used = "gram";
-      SetValue(result, std::move(certificate.singular_values), options.eps);
+      SetValue(result, certificate.spectrum, options.eps);
       result.error_bound = certificate.error_bound;
       return result;
     }
     plan.scan_all = false;  // every row was checked by the first pass
   }
   result.method_used = "qr";
-  SetValue(result, internal::ComputeExactSingularValues(stream, plan, options.block_bytes),
-           options.eps);
+  const internal::ScaledSpectrum exact =
+      internal::ComputeExactSingularValues(stream, plan, options.block_bytes);
+  SetValue(result, exact, options.eps);
   if (result.status == RankmeResult::Status::kOk) {
-    result.error_bound = ExactPathErrorBound(result.singular_values, options.eps);
+    result.error_bound = ExactPathErrorBound(exact.sigma, options.eps);
   }
   return result;
 }

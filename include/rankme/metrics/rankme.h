@@ -47,7 +47,12 @@ struct RankmeResult {
   std::int64_t rows_used = 0;   ///< rows scored (after subsampling)
   std::int64_t cols = 0;        ///< D
   /// Singular values of the scored rows, descending, exactly min(rows_used, cols) of them.
+  /// True values are singular_values × 2^singular_value_exponent.
   std::vector<double> singular_values;
+  /// 0, unless the largest singular value is beyond the float64 range (>= 2^1024, possible for
+  /// finite values near DBL_MAX) or subnormal (< 2^-1022, where float64 keeps only a few bits):
+  /// then singular_values[0] is in [1, 2) and a warning says so.
+  int singular_value_exponent = 0;
   /// Estimated relative error of `value` against a float64 SVD of the same values. For the exact
   /// path a fixed small figure (about 1e-13); for the Gram path the certificate's estimate.
   double error_bound = 0.0;
