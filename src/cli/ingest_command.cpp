@@ -135,6 +135,7 @@ Command MakeIngestCommand() {
                        "subsample to this many rows (0 = all)")
             ->capture_default_str();
         sub.add_option("--seed", o->ingest.rankme.seed, "subsample seed")->capture_default_str();
+        AddMaxMemoryOption(sub, o->ingest.rankme.max_memory);
         sub.add_flag("--flatten", o->ingest.stream.flatten,
                      "score rank > 2 arrays as N x (product of the other dims)");
         sub.add_option("--seed-key", o->seed_keys,

@@ -48,11 +48,15 @@ nlohmann::json ToJson(const app::FileScore& s, bool with_spectrum) {
   out["seconds"] = s.seconds;
   out["warnings"] = r.warnings;
   if (with_spectrum) out["singular_values"] = r.singular_values;
+  if (with_spectrum && r.singular_value_exponent != 0) {
+    out["singular_value_exponent"] = r.singular_value_exponent;
+  }
   return out;
 }
 
 int Run(const ScoreOptions& options) {
   app::ScoreFilesOptions settings = options.settings;
+  settings.note = [](const std::string& text) { PrintNote(text); };
   if (options.method == "gram") settings.rankme.method = metrics::RankmeOptions::Method::kGram;
   if (options.method == "qr") settings.rankme.method = metrics::RankmeOptions::Method::kExact;
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -120,6 +124,7 @@ Command MakeScoreCommand() {
                        "auto: certified Gram fast path, else exact; gram; qr (exact)")
             ->capture_default_str()
             ->check(CLI::IsMember({"auto", "gram", "qr"}));
+        AddMaxMemoryOption(sub, o->settings.rankme.max_memory);
         sub.add_flag("--flatten", o->settings.stream.flatten,
                      "score arrays of rank > 2 as N x (product of the other dims)");
         sub.add_option("--threads", o->threads, "BLAS threads (default: all cores)");

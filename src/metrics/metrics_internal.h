@@ -12,6 +12,23 @@
 
 namespace rankme::metrics::internal {
 
+/// Sources whose values are exact in float32, scored through float32 block products.
+inline bool IsSinglePrecisionSource(DType dtype) {
+  switch (dtype) {
+    case DType::kBool:
+    case DType::kInt8:
+    case DType::kUInt8:
+    case DType::kInt16:
+    case DType::kUInt16:
+    case DType::kFloat16:
+    case DType::kBFloat16:
+    case DType::kFloat32:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // ---- row feeding (row_feed.cpp) ----
 
 /// Which rows to score and whether to check every row of the stream for NaN/Inf.

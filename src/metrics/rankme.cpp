@@ -10,6 +10,7 @@
 
 #include "metrics/metrics_internal.h"
 #include "rankme/core/error.h"
+#include "rankme/metrics/memory_estimate.h"
 #include "rankme/metrics/subsample.h"
 
 namespace rankme::metrics {
@@ -22,23 +23,6 @@ namespace {
 // 25600 × 8192 float32 matrix: estimate 2.7e-8, actual 1.1e-11 against numpy's float64).
 constexpr double kTrustSingle = 1e-7;
 constexpr double kTrustDouble = 1e-10;
-
-// Sources whose values are exact in float32, scored through float32 block products.
-bool IsSinglePrecisionSource(DType dtype) {
-  switch (dtype) {
-    case DType::kBool:
-    case DType::kInt8:
-    case DType::kUInt8:
-    case DType::kInt16:
-    case DType::kUInt16:
-    case DType::kFloat16:
-    case DType::kBFloat16:
-    case DType::kFloat32:
-      return true;
-    default:
-      return false;
-  }
-}
 
 // Estimated error of the exact path: every sigma within about 2 ulp(sigma_1) (backward stable
 // QR and SVD), pushed through the derivative bound. In scaled units, where 2 ulp(sigma_1) cannot
@@ -95,6 +79,16 @@ RankmeResult ComputeRankme(RowStream& stream, const RankmeOptions& options) {
     throw DataError(fmt::format("RankMe needs at least 2 rows (samples), found {}", info.rows),
                     info.source);
   }
+  const std::size_t needed = EstimateRankmeMemory(info, options);
+  const std::size_t budget = options.max_memory > 0 ? options.max_memory : DefaultMaxMemory();
+  if (needed > budget) {
+    throw DataError(fmt::format("scoring this {} x {} {} matrix needs about {} of memory (the cost "
+                                "follows D² and min(N, D), not the file size), more than the "
+                                "budget of {} (--max-memory)",
+                                info.rows, info.cols, DTypeName(info.dtype), FormatBytes(needed),
+                                FormatBytes(budget)),
+                    info.source);
+  }
   RankmeResult result;
   result.rows_total = info.rows;
   result.cols = info.cols;
@@ -113,7 +107,7 @@ RankmeResult ComputeRankme(RowStream& stream, const RankmeOptions& options) {
   }
 
   if (options.method != RankmeOptions::Method::kExact) {
-    const bool single = IsSinglePrecisionSource(info.dtype);
+    const bool single = internal::IsSinglePrecisionSource(info.dtype);
     const internal::GramSpectrum spectrum =
         internal::ComputeGramSpectrum(stream, plan, single, options.block_bytes);
     if (spectrum.trace == 0.0) {

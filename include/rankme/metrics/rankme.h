@@ -32,6 +32,11 @@ struct RankmeOptions {
   /// Bound on the working window: rows read per step (plus their float32/float64 copies) take
   /// at most about this many bytes. The Gram (D x D float64) and R come on top.
   std::size_t block_bytes = std::size_t{32} << 20;
+
+  /// Memory the computation may take (EstimateRankmeMemory in memory_estimate.h): larger shapes
+  /// are refused with a DataError naming the shape and the memory needed. 0 = DefaultMaxMemory()
+  /// (half the physical memory).
+  std::size_t max_memory = 0;
 };
 
 /// Result of one RankMe computation.
@@ -65,8 +70,9 @@ struct RankmeResult {
 /// the rows of SubsampleRows(seed, rows, max_samples) when rows > max_samples > 0. float16,
 /// bfloat16 and float32 sources take the float32 Gram path, float64 (and integer) sources the
 /// float64 one. With Method::kAuto the stream may be read a second time (exact path).
-/// Throws DataError (path = stream.info().source) for fewer than two rows, zero columns or a
-/// NaN/Inf (naming its 0-based row and column in the file); errors of the stream propagate.
+/// Throws DataError (path = stream.info().source) for fewer than two rows, zero columns, a shape
+/// whose memory estimate exceeds options.max_memory, or a NaN/Inf (naming its 0-based row and
+/// column in the file); errors of the stream propagate.
 RankmeResult ComputeRankme(RowStream& stream, const RankmeOptions& options = {});
 
 /// RankMe of a spectrum: exp(-sum_k p_k log p_k), p_k = sigma_k / sum(sigma) + eps, over every
