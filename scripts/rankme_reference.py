@@ -7,7 +7,9 @@ CASES.json is a list of cases; each case is an object with
   name      output file stem
   rows, cols
   spectrum  "gaussian" (i.i.d. N(0,1) entries), "repeated_row" (one row of uniform(1, 2) values
-            repeated: rank 1) or a singular-value profile over min(rows, cols):
+            repeated: rank 1), "relu:R" (BatchNorm + ReLU of a Gaussian projection: G (rows × R)
+            times W (R × cols), each column standardised, then max(0, .); full rank, decaying
+            spectrum with a large mean direction) or a singular-value profile over min(rows, cols):
             "flat", "power:A" (sigma_k = k^-A), "rank:R" (R ones, then zeros),
             "tiny:T" (1, then T repeated), "exp:R" (sigma_k = R^-(k-1)/(K-1), ratio R overall),
             "zeros" (all-zero matrix)
@@ -101,6 +103,11 @@ def make_matrix(case):
     rng = np.random.default_rng(case.get("seed", 0))
     if case["spectrum"] == "gaussian":
         z = rng.standard_normal((n, d))
+    elif case["spectrum"].startswith("relu:"):
+        r = int(case["spectrum"].split(":")[1])
+        x = rng.standard_normal((n, r)) @ rng.standard_normal((r, d))
+        x = (x - x.mean(axis=0)) / x.std(axis=0)
+        z = np.maximum(x, 0.0)
     elif case["spectrum"] == "repeated_row":
         z = np.tile(rng.uniform(1, 2, (1, d)), (n, 1))
     else:

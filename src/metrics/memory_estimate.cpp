@@ -18,8 +18,8 @@ namespace {
 
 using Bytes = double;  // sums of products of shapes: no wrap-around for absurd declared shapes
 
-// The Gram path: per accumulator the float64 Gram, its float32 block product (float32 sources)
-// and a block of rows (two with a subsample window).
+// A Gram tier: per accumulator the float64 Gram, its float32 block product (float32 tier) and a
+// block of rows (two with a subsample window).
 Bytes GramBytes(std::int64_t rows, std::int64_t cols, bool single, bool selected,
                 std::size_t block_bytes) {
   const Bytes value = single ? 4.0 : 8.0;
@@ -58,17 +58,22 @@ std::size_t EstimateRankmeMemory(const MatrixInfo& info, const RankmeOptions& op
   Bytes total = 8.0 * static_cast<Bytes>(subsampled ? rows : 0) +
                 16.0 * static_cast<Bytes>(std::min(rows, cols));
   const bool single = internal::IsSinglePrecisionSource(info.dtype);
-  const Bytes gram = GramBytes(rows, cols, single, subsampled, options.block_bytes);
+  // The tiers run one after the other: the peak is the largest of those that may run.
+  const Bytes gram32 = single ? GramBytes(rows, cols, true, subsampled, options.block_bytes) : 0.0;
+  const Bytes gram64 = GramBytes(rows, cols, false, subsampled, options.block_bytes);
   const Bytes exact = ExactBytes(rows, cols, options.block_bytes);
   switch (options.method) {
-    case RankmeOptions::Method::kGram:
-      total += gram;
+    case RankmeOptions::Method::kGram32:
+      total += single ? gram32 : gram64;
+      break;
+    case RankmeOptions::Method::kGram64:
+      total += gram64;
       break;
     case RankmeOptions::Method::kExact:
       total += exact;
       break;
     default:
-      total += std::max(gram, exact);
+      total += std::max({gram32, gram64, exact});
       break;
   }
   constexpr Bytes kMax = static_cast<Bytes>(std::numeric_limits<std::size_t>::max() / 2);

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -173,6 +174,12 @@ struct GramCertificate {
 
 /// Estimates how far RankMe from `spectrum` can be from RankMe of the exact singular values.
 GramCertificate CertifyGramSpectrum(const GramSpectrum& spectrum, double eps);
+
+/// The float64 Gram that the float32 `single` predicts for the same rows (noise scaled down,
+/// eigenvalues hidden in the float32 noise continuing the trend above it), to decide whether
+/// the float64 tier is worth a second read; empty when the spectrum drops into the float32 noise
+/// like rank deficiency does (no float64 Gram can be certified there).
+std::optional<GramSpectrum> PredictDoubleGram(const GramSpectrum& single);
 
 /// Bound on |H(sigma') - H(sigma)| over all sigma' with |sigma'_j - sigma_j| <= halfwidth_j
 /// (H = log RankMe). Rigorous given the half-widths (mean value theorem with a derivative bound).

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "metrics/metrics_internal.h"
 #include "rankme/core/error.h"
@@ -70,6 +71,19 @@ void SetValue(RankmeResult& result, const internal::ScaledSpectrum& spectrum, do
   }
 }
 
+RankmeResult& FinishGram(RankmeResult& result, const internal::GramSpectrum& spectrum,
+                         const internal::GramCertificate& certificate, const char* method,
+                         double eps) {
+  result.method_used = method;
+  if (spectrum.trace == 0.0) {
+    SetValue(result, {std::vector<double>(spectrum.eigenvalues.size(), 0.0), 0}, eps);
+  } else {
+    SetValue(result, certificate.spectrum, eps);
+    result.error_bound = certificate.error_bound;
+  }
+  return result;
+}
+
 }  // namespace
 
 RankmeResult ComputeRankme(RowStream& stream, const RankmeOptions& options) {
@@ -106,24 +120,40 @@ RankmeResult ComputeRankme(RowStream& stream, const RankmeOptions& options) {
         "D = 1: a single column has one singular value, so RankMe is always about 1");
   }
 
-  if (options.method != RankmeOptions::Method::kExact) {
-    const bool single = internal::IsSinglePrecisionSource(info.dtype);
+  using Method = RankmeOptions::Method;
+  const bool single_source = internal::IsSinglePrecisionSource(info.dtype);
+  const double trust = single_source ? kTrustSingle : kTrustDouble;
+  // The tiers in order: float32 Gram (float32 and narrower sources only), float64 Gram, exact.
+  // Each Gram tier is kept only when its certificate is within `trust` (or when it was asked
+  // for by name). After the float32 tier, its spectrum decides whether the float64 tier can be
+  // certified (PredictDoubleGram) or the exact path follows at once: at most two reads, three
+  // only when that prediction was wrong.
+  bool try_double =
+      options.method == Method::kGram64 || (options.method != Method::kExact && !single_source);
+  if ((options.method == Method::kAuto || options.method == Method::kGram32) && single_source) {
     const internal::GramSpectrum spectrum =
-        internal::ComputeGramSpectrum(stream, plan, single, options.block_bytes);
-    if (spectrum.trace == 0.0) {
-      result.method_used = "gram";
-      SetValue(result, {std::vector<double>(spectrum.eigenvalues.size(), 0.0), 0}, options.eps);
-      return result;
+        internal::ComputeGramSpectrum(stream, plan, /*single_precision=*/true, options.block_bytes);
+    plan.scan_all = false;  // every row was checked by this pass
+    const internal::GramCertificate certificate =
+        internal::CertifyGramSpectrum(spectrum, options.eps);
+    if (spectrum.trace == 0.0 || options.method == Method::kGram32 ||
+        certificate.error_bound <= trust) {
+      return FinishGram(result, spectrum, certificate, "gram32", options.eps);
     }
-    internal::GramCertificate certificate = internal::CertifyGramSpectrum(spectrum, options.eps);
-    const double trust = single ? kTrustSingle : kTrustDouble;
-    if (options.method == RankmeOptions::Method::kGram || certificate.error_bound <= trust) {
-      result.method_used = "gram";
-      SetValue(result, certificate.spectrum, options.eps);
-      result.error_bound = certificate.error_bound;
-      return result;
+    const std::optional<internal::GramSpectrum> predicted = internal::PredictDoubleGram(spectrum);
+    try_double =
+        predicted && internal::CertifyGramSpectrum(*predicted, options.eps).error_bound <= trust;
+  }
+  if (try_double) {
+    const internal::GramSpectrum spectrum = internal::ComputeGramSpectrum(
+        stream, plan, /*single_precision=*/false, options.block_bytes);
+    plan.scan_all = false;
+    const internal::GramCertificate certificate =
+        internal::CertifyGramSpectrum(spectrum, options.eps);
+    if (spectrum.trace == 0.0 || options.method != Method::kAuto ||
+        certificate.error_bound <= trust) {
+      return FinishGram(result, spectrum, certificate, "gram64", options.eps);
     }
-    plan.scan_all = false;  // every row was checked by the first pass
   }
   result.method_used = "qr";
   const internal::ScaledSpectrum exact =

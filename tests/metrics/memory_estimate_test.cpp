@@ -36,11 +36,11 @@ TEST_CASE("EstimateRankmeMemory follows D squared, not the file, for a 6001 x 60
   CHECK(autos <= 16 * d2 + slack);
   // The float32 Gram path: a float64 Gram and its float32 block product.
   const auto gram =
-      static_cast<double>(EstimateRankmeMemory(info, WithMethod(RankmeOptions::Method::kGram)));
+      static_cast<double>(EstimateRankmeMemory(info, WithMethod(RankmeOptions::Method::kGram32)));
   CHECK(gram >= 12 * d2);
   CHECK(gram <= 12 * d2 + slack);
   const auto gram64 = static_cast<double>(EstimateRankmeMemory(
-      Shape(6001, 6000, DType::kFloat64), WithMethod(RankmeOptions::Method::kGram)));
+      Shape(6001, 6000, DType::kFloat64), WithMethod(RankmeOptions::Method::kGram32)));
   CHECK(gram64 >= 8 * d2);
   CHECK(gram64 <= 8 * d2 + slack);
 }

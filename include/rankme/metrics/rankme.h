@@ -11,7 +11,7 @@
 namespace rankme::metrics {
 
 /// Bumped whenever a change to the engine can change a printed RankMe; stored with every score.
-constexpr int kRankmeAlgorithmVersion = 1;
+constexpr int kRankmeAlgorithmVersion = 2;
 
 /// How RankMe is computed. Defaults follow Garrido et al. 2023.
 struct RankmeOptions {
@@ -22,10 +22,14 @@ struct RankmeOptions {
   /// Seed of the row subsample (see SubsampleRows).
   std::uint64_t seed = 0;
 
+  /// The tiers, fastest first. A Gram tier computes sigma_k^2 as eigenvalues of ZᵀZ (ZZᵀ when
+  /// fewer rows than columns) and certifies the result (error_bound) against the contract.
   enum class Method {
-    kAuto,   ///< Gram fast path when its certificate holds, else the exact path
-    kGram,   ///< Gram fast path only, even when uncertified (its error_bound says how far off)
-    kExact,  ///< exact path only (streaming Householder QR, then the SVD of R)
+    kAuto,    ///< the first tier whose certificate holds: gram32, gram64, then exact
+    kGram32,  ///< float32 block products summed in float64, even uncertified (its error_bound
+              ///< says how far off); float64 sources have no float32 tier and take gram64
+    kGram64,  ///< float64 block products (float32/16 data upcast), even uncertified
+    kExact,   ///< exact path only (streaming Householder QR, then the SVD of R)
   };
   Method method = Method::kAuto;
 
@@ -47,7 +51,7 @@ struct RankmeResult {
   };
   Status status = Status::kOk;
   double value = 0.0;           ///< RankMe, or NaN when degenerate
-  std::string method_used;      ///< "gram" or "qr": the path whose spectrum produced `value`
+  std::string method_used;      ///< "gram32", "gram64" or "qr": the tier that produced `value`
   std::int64_t rows_total = 0;  ///< N of the matrix
   std::int64_t rows_used = 0;   ///< rows scored (after subsampling)
   std::int64_t cols = 0;        ///< D
@@ -68,11 +72,11 @@ struct RankmeResult {
 ///
 /// Reads every row once to check for NaN/Inf (also rows not selected by subsampling), scoring
 /// the rows of SubsampleRows(seed, rows, max_samples) when rows > max_samples > 0. float16,
-/// bfloat16 and float32 sources take the float32 Gram path, float64 (and integer) sources the
-/// float64 one. With Method::kAuto the stream may be read a second time (exact path).
-/// Throws DataError (path = stream.info().source) for fewer than two rows, zero columns, a shape
-/// whose memory estimate exceeds options.max_memory, or a NaN/Inf (naming its 0-based row and
-/// column in the file); errors of the stream propagate.
+/// bfloat16, float32 (and narrow integer) sources start with the float32 Gram tier, float64
+/// (and wide integer) sources with the float64 one. With Method::kAuto the stream may be read a
+/// second time (exact path). Throws DataError (path = stream.info().source) for fewer than two
+/// rows, zero columns, a shape whose memory estimate exceeds options.max_memory, or a NaN/Inf
+/// (naming its 0-based row and column in the file); errors of the stream propagate.
 RankmeResult ComputeRankme(RowStream& stream, const RankmeOptions& options = {});
 
 /// RankMe of a spectrum: exp(-sum_k p_k log p_k), p_k = sigma_k / sum(sigma) + eps, over every
