@@ -11,7 +11,7 @@
 namespace rankme::metrics {
 
 /// Bumped whenever a change to the engine can change a printed RankMe; stored with every score.
-constexpr int kRankmeAlgorithmVersion = 2;
+constexpr int kRankmeAlgorithmVersion = 1;
 
 /// How RankMe is computed. Defaults follow Garrido et al. 2023.
 struct RankmeOptions {
