@@ -101,8 +101,8 @@ int main(int argc, char** argv) {
       cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, d, m.rows, 1.0, z64.data(), d, 0.0,
                   gram.data(), d);
     } else {
-      cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, d, m.rows, 1.0f, z, d, 0.0f,
-                  gram32.data(), d);
+      cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, d, m.rows, 1.0f, z, d, 0.0f, gram32.data(),
+                  d);
     }
     const double t1 = Now();
     if (!f64) {
