@@ -11,6 +11,9 @@ and what each item measures. Items (pick a subset by number, default all):
   6 large D: 25600 x 8192 float32: time and peak RSS vs floor
   7 ingest of a 100-run x 4-checkpoint sweep: --jobs 1 vs --jobs 2, re-ingest time
   8 `rankme best` / `rankme leaderboard` on a database of 100,000 checkpoints
+  9 realistic spectra at 25600x2048 float32 vs numpy SVD: power law 1/k, exponential decay to
+    1e-3, BatchNorm + ReLU of a Gaussian projection, rank 200, rank 1 (the tier each takes);
+    the float64 Gram tier vs its own floor (dsyrk + dsyevd)
 
 Timings alternate between the two sides of each ratio (A B A B ...), `--repeat` times, and the
 table shows medians. rankme picks its BLAS kernels itself (it re-executes with
@@ -102,8 +105,9 @@ class Bench:
         result["wall"], result["rss"] = wall, rss
         return result
 
-    def floor_run(self, path):
-        wall, rss, out, _ = run_measured([self.floor, path], self.blas_env)
+    def floor_run(self, path, precision=None):
+        cmd = [self.floor, path] + ([precision] if precision else [])
+        wall, rss, out, _ = run_measured(cmd, self.blas_env)
         result = json.loads(out)
         self.kernels["floor"] = f"OpenBLAS {result['core']} kernels, {result['threads']} threads"
         result["wall"], result["rss"] = wall, rss
@@ -189,7 +193,66 @@ class Bench:
         self.warm(p)
         return p
 
+    def realistic(self, kind):
+        """25600 x 2048 float32 with a realistic spectrum (see item 9), made once.
+
+        Z = G diag(sigma) V^T with G Gaussian 25600 x 2048 (not orthonormalised: its singular
+        values lie within 1 +- sqrt(2048/25600) of sqrt(25600), so Z's spectrum is sigma up to
+        that spread, as a trained network's would be up to noise) and V a random orthogonal
+        2048 x 2048; "bnrelu" is max(0, standardised columns of G W), G 25600 x 512, W 512 x 2048
+        Gaussian: the output of a linear layer, BatchNorm and ReLU."""
+        p = self.path(f"{kind}_25600x2048_f32.npy")
+        if os.path.exists(p):
+            self.warm(p)
+            return p
+        n, d = 25600, 2048
+        rng = np.random.default_rng({"power1": 91, "exp1e3": 92, "bnrelu": 93}[kind])
+        if kind == "bnrelu":
+            x = rng.standard_normal((n, 512), dtype=np.float32) @ \
+                rng.standard_normal((512, d), dtype=np.float32)
+            x -= x.mean(axis=0)
+            x /= x.std(axis=0)
+            z = np.maximum(x, 0.0)
+        else:
+            k = np.arange(1, d + 1, dtype=np.float64)
+            sigma = 1.0 / k if kind == "power1" else 1e-3 ** ((k - 1) / (d - 1))
+            v, _ = np.linalg.qr(rng.standard_normal((d, d)))
+            z = rng.standard_normal((n, d), dtype=np.float32) @ \
+                (sigma[:, None] * v.T).astype(np.float32)
+        np.save(p, z.astype(np.float32))
+        del z
+        self.warm(p)
+        return p
+
     # ---- items ----
+
+    def item_9(self):
+        cases = [("power1", "power law sigma_k ~ 1/k", 4.0),
+                 ("exp1e3", "exponential decay to 1e-3", 4.0),
+                 ("bnrelu", "BatchNorm + ReLU projection", 4.0),
+                 ("rank200", "rank 200", 2.0), ("rank1", "rank 1", 2.0)]
+        for kind, what, target in cases:
+            p = self.low_rank(int(kind[4:])) if kind.startswith("rank") else self.realistic(kind)
+            sides = {"rankme": lambda: self.rankme_score(p),
+                     "numpy": lambda: self.numpy("svd", p)}
+            r = self.interleave(sides)
+            rk = statistics.median(x["wall"] for x in r["rankme"])
+            npy = statistics.median(x["seconds"] for x in r["numpy"])
+            method = ",".join(sorted({x["method"] for x in r["rankme"]}))
+            rel = abs(r["rankme"][0]["rankme"] - r["numpy"][0]["rankme"]) / r["numpy"][0]["rankme"]
+            self.add(9, f"{what} 25600x2048 f32: numpy SVD / rankme", f"{npy / rk:.2f}x",
+                     f">= {target:g}x", npy / rk >= target,
+                     f"rankme {rk:.2f} s (path {method}, bound "
+                     f"{r['rankme'][0]['error_bound']:.1e}), numpy {npy:.2f} s; |rel diff| vs "
+                     f"numpy float32 SVD {rel:.1e}")
+            if method == "gram64":
+                fl = [self.floor_run(p, "f64") for _ in range(self.args.repeat)]
+                floor = statistics.median(x["floor"] for x in fl)
+                self.add(9, f"{what}: rankme (gram64) / float64 floor", f"{rk / floor:.2f}x",
+                         "<= 1.3x", rk / floor <= 1.3,
+                         f"rankme {rk:.2f} s, floor {floor:.2f} s = dsyrk "
+                         f"{statistics.median(x['dsyrk'] for x in fl):.2f} + dsyevd "
+                         f"{statistics.median(x['dsyevd'] for x in fl):.2f}")
 
     def item_1_2(self, items):
         p = self.full_rank()
@@ -435,7 +498,7 @@ class Bench:
                         "insert into scores (content_hash, tensor, metric, settings_key, value, "
                         "status, method, error_bound, rows_used, rows_total, cols, dtype, eps, "
                         "max_samples, subsample_seed, algorithm_version, tool_version, seconds, "
-                        "computed_at) values (?,?, 'rankme', ?,?, 'ok', 'gram', 1e-9, ?,?,?,?,?,?,?,"
+                        "computed_at) values (?,?, 'rankme', ?,?, 'ok', 'gram32', 1e-9, ?,?,?,?,?,?,?,"
                         "?,?, 0.01, ?)",
                         (digest, tensor[0], score[0], float(values[i]), tensor[2], tensor[2],
                          tensor[3], tensor[4], *score[1:]))
@@ -455,7 +518,7 @@ def main():
                         help="OPENBLAS_CORETYPE for numpy and the floor program")
     parser.add_argument("--keep", metavar="DIR", help="keep generated data in DIR (reused)")
     args = parser.parse_args()
-    items = set(args.items or range(1, 9))
+    items = set(args.items or range(1, 10))
 
     if args.keep:
         os.makedirs(args.keep, exist_ok=True)
@@ -475,7 +538,7 @@ def main():
     try:
         steps = [({1, 2}, lambda: bench.item_1_2(items)), ({3}, bench.item_3),
                  ({4}, bench.item_4), ({5}, bench.item_5), ({6}, bench.item_6),
-                 ({7}, bench.item_7), ({8}, bench.item_8)]
+                 ({7}, bench.item_7), ({8}, bench.item_8), ({9}, bench.item_9)]
         for wanted, step in steps:
             if items & wanted:
                 try:

@@ -7,7 +7,10 @@
 // holds no I/O. Prints one JSON object: seconds of each step, the kernels and threads OpenBLAS
 // used, and the largest eigenvalue (so the work cannot be optimised away).
 //
-// Usage: rankme_bench_floor FILE.npy
+// With f64 (the floor of the float64 Gram tier): the matrix is converted to float64 before
+// timing, and the Gram is dsyrk's instead of ssyrk's ("dsyrk" in the output).
+//
+// Usage: rankme_bench_floor FILE.npy [f64]
 #include <cblas.h>
 #include <fcntl.h>
 #include <lapacke.h>
@@ -68,8 +71,9 @@ NpyMatrix ParseHeader(const unsigned char* bytes, std::size_t size) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s FILE.npy\n", argv[0]);
+  const bool f64 = argc == 3 && std::string(argv[2]) == "f64";
+  if (argc != 2 && !f64) {
+    std::fprintf(stderr, "usage: %s FILE.npy [f64]\n", argv[0]);
     return 2;
   }
   try {
@@ -90,19 +94,28 @@ int main(int argc, char** argv) {
     std::vector<float> gram32(std::size_t(d * d), 0.0f);
     std::vector<double> gram(std::size_t(d * d), 0.0);
     std::vector<double> eigenvalues(std::size_t(d), 0.0);
+    std::vector<double> z64;
+    if (f64) z64.assign(z, z + std::size_t(m.rows * m.cols));
     const double t0 = Now();
-    cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, d, m.rows, 1.0f, z, d, 0.0f, gram32.data(),
-                d);
+    if (f64) {
+      cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, d, m.rows, 1.0, z64.data(), d, 0.0,
+                  gram.data(), d);
+    } else {
+      cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, d, m.rows, 1.0f, z, d, 0.0f, gram32.data(),
+                  d);
+    }
     const double t1 = Now();
-    for (std::size_t i = 0; i < gram.size(); ++i) gram[i] = gram32[i];
+    if (!f64) {
+      for (std::size_t i = 0; i < gram.size(); ++i) gram[i] = gram32[i];
+    }
     const lapack_int info =
         LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'L', d, gram.data(), d, eigenvalues.data());
     const double t2 = Now();
     if (info != 0) throw std::runtime_error("dsyevd failed");
     std::printf(
-        "{\"rows\": %ld, \"cols\": %ld, \"ssyrk\": %.6f, \"dsyevd\": %.6f, \"floor\": %.6f, "
+        "{\"rows\": %ld, \"cols\": %ld, \"%s\": %.6f, \"dsyevd\": %.6f, \"floor\": %.6f, "
         "\"core\": \"%s\", \"threads\": %d, \"lambda_max\": %.17g}\n",
-        m.rows, m.cols, t1 - t0, t2 - t1, t2 - t0, openblas_get_corename(),
+        m.rows, m.cols, f64 ? "dsyrk" : "ssyrk", t1 - t0, t2 - t1, t2 - t0, openblas_get_corename(),
         openblas_get_num_threads(), eigenvalues[std::size_t(d - 1)]);
     munmap(map, size);
     close(fd);

@@ -6,7 +6,10 @@ Usage: rankme_reference.py CASES.json OUTDIR
 CASES.json is a list of cases; each case is an object with
   name      output file stem
   rows, cols
-  spectrum  "gaussian" (i.i.d. N(0,1) entries) or a singular-value profile over min(rows, cols):
+  spectrum  "gaussian" (i.i.d. N(0,1) entries), "repeated_row" (one row of uniform(1, 2) values
+            repeated: rank 1), "relu:R" (BatchNorm + ReLU of a Gaussian projection: G (rows × R)
+            times W (R × cols), each column standardised, then max(0, .); full rank, decaying
+            spectrum with a large mean direction) or a singular-value profile over min(rows, cols):
             "flat", "power:A" (sigma_k = k^-A), "rank:R" (R ones, then zeros),
             "tiny:T" (1, then T repeated), "exp:R" (sigma_k = R^-(k-1)/(K-1), ratio R overall),
             "zeros" (all-zero matrix)
@@ -14,6 +17,7 @@ CASES.json is a list of cases; each case is an object with
   scale     multiplies the matrix before rounding (default 1)
   row_scales  [[first_row, factor], ...]: rows from first_row on are also multiplied by factor
             (before rounding; later pairs override earlier ones from their first_row)
+  col_scales  [[first_col, factor], ...]: the same for columns
   seed      numpy seed (default 0)
   eps       RankMe eps (default 1e-7)
   max_samples, sample_seed   subsample as rankme::metrics::SubsampleRows does (0 = all rows)
@@ -21,7 +25,11 @@ CASES.json is a list of cases; each case is an object with
 
 For each case it writes OUTDIR/<name>.bin (the rounded matrix, row-major little-endian float64)
 and OUTDIR/<name>.json: rows, cols, dtype, rankme (null when undefined), sigma (float64 SVD of
-the scored rows, descending) and selected (the subsampled row indices, or null).
+the scored rows, descending, divided by 2^sigma_exponent), sigma_exponent and selected (the
+subsampled row indices, or null). The SVD is of the rows divided by a power of two that brings
+their largest magnitude into [0.5, 1) (exact), so that matrices near DBL_MAX or made of
+subnormals get their true singular values (sigma * 2^sigma_exponent), which may be beyond the
+float64 range.
 """
 import json
 import sys
@@ -95,6 +103,13 @@ def make_matrix(case):
     rng = np.random.default_rng(case.get("seed", 0))
     if case["spectrum"] == "gaussian":
         z = rng.standard_normal((n, d))
+    elif case["spectrum"].startswith("relu:"):
+        r = int(case["spectrum"].split(":")[1])
+        x = rng.standard_normal((n, r)) @ rng.standard_normal((r, d))
+        x = (x - x.mean(axis=0)) / x.std(axis=0)
+        z = np.maximum(x, 0.0)
+    elif case["spectrum"] == "repeated_row":
+        z = np.tile(rng.uniform(1, 2, (1, d)), (n, 1))
     else:
         k = min(n, d)
         sigma = profile(case["spectrum"], k)
@@ -104,11 +119,15 @@ def make_matrix(case):
     row_factor = np.ones(n)
     for first_row, factor in case.get("row_scales", []):
         row_factor[first_row:] = factor
-    return round_to(z * case.get("scale", 1.0) * row_factor[:, None], case["dtype"])
+    col_factor = np.ones(d)
+    for first_col, factor in case.get("col_scales", []):
+        col_factor[first_col:] = factor
+    return round_to(z * row_factor[:, None] * col_factor[None, :] * case.get("scale", 1.0),
+                    case["dtype"])
 
 
 def rankme(sigma, eps):
-    total = sigma.sum()
+    total = sigma.sum()  # sigma is scaled (largest near 1): the sum cannot overflow
     if total == 0:
         return None
     p = sigma / total + eps
@@ -126,7 +145,9 @@ def main():
         if keep > 0 and n > keep:
             selected = subsample_rows(case.get("sample_seed", 0), n, keep)
         used = z if selected is None else z[selected]
-        sigma = np.linalg.svd(used, compute_uv=False)
+        largest = np.abs(used).max()
+        exponent = int(np.frexp(largest)[1]) if largest > 0 else 0
+        sigma = np.linalg.svd(np.ldexp(used, -exponent), compute_uv=False)
         value = rankme(sigma, case.get("eps", 1e-7))
         if "nan_at" in case:
             r, c = case["nan_at"]
@@ -135,7 +156,8 @@ def main():
         z.astype("<f8").tofile(f"{out}/{case['name']}.bin")
         with open(f"{out}/{case['name']}.json", "w") as f:
             json.dump({"rows": n, "cols": case["cols"], "dtype": case["dtype"], "rankme": value,
-                       "sigma": sigma.tolist(), "selected": selected}, f)
+                       "sigma": sigma.tolist(), "sigma_exponent": exponent,
+                       "selected": selected}, f)
 
 
 if __name__ == "__main__":

@@ -84,6 +84,7 @@ void Write(store::Catalog& catalog, const IngestWork& work, const IngestOutcome&
 
 void Count(IngestSummary& summary, const IngestWork& work, const IngestOutcome& outcome) {
   summary.scored += static_cast<std::int64_t>(outcome.scores.size());
+  for (const auto& score : outcome.scores) ++summary.scored_by_method[score.method];
   summary.reused += outcome.reused;
   if (outcome.read) ++summary.files_read;
   if (outcome.kind == "touched") ++summary.touched;

@@ -1,9 +1,12 @@
 #include "rankme/app/score_files.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 
 #include "rankme/io/embedding_reader.h"
 #include "rankme/io/tensor_listing.h"
+#include "rankme/metrics/memory_estimate.h"
 
 namespace rankme::app {
 
@@ -42,6 +45,17 @@ std::vector<FileScore> ScoreFiles(const std::vector<std::string>& specs,
           score.tensor.empty() ? score.path : score.path + "#" + score.tensor;
       auto stream = io::OpenEmbeddings(resolved, options.stream);
       score.info = stream->info();
+      const std::size_t needed = metrics::EstimateRankmeMemory(score.info, options.rankme);
+      const std::size_t budget =
+          options.rankme.max_memory > 0 ? options.rankme.max_memory : metrics::DefaultMaxMemory();
+      // Beyond the budget ComputeRankme refuses the file, with the estimate in its message.
+      if (options.note && needed >= kMemoryNoteBytes && needed <= budget) {
+        options.note(
+            fmt::format("{}: {} x {} {}: scoring needs about {} of memory (it follows D² "
+                        "and min(N, D), not the file size)",
+                        resolved, score.info.rows, score.info.cols, DTypeName(score.info.dtype),
+                        metrics::FormatBytes(needed)));
+      }
       score.result = metrics::ComputeRankme(*stream, options.rankme);
     } catch (const Error& e) {
       score.error = e.what();

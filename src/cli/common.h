@@ -1,6 +1,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -9,6 +10,15 @@ namespace rankme::cli {
 /// Adds --db (the database file; default $RANKME_DB, else ./rankme.db) bound to `target`.
 inline void AddDatabaseOption(CLI::App& sub, std::string& target) {
   sub.add_option("--db", target, "database file (default: $RANKME_DB, else ./rankme.db)");
+}
+
+/// Adds --max-memory (the memory budget for scoring one tensor, e.g. 4GB, 512MB, 2GiB; default
+/// 0: half the physical memory) bound to `target` (bytes).
+inline void AddMaxMemoryOption(CLI::App& sub, std::size_t& target) {
+  sub.add_option("--max-memory", target,
+                 "memory budget for scoring one tensor, e.g. 4GB, 512MB (default: half the "
+                 "physical memory); larger shapes are refused")
+      ->transform(CLI::AsSizeValue(true));
 }
 
 /// Writes `text` to stdout (data goes to stdout; progress and logs to stderr).

@@ -41,9 +41,9 @@ int Run(const app::DemoOptions& options) {
       "\n   expected = RankMe of the prescribed spectrum by the formula (eps = 1e-7 after L1\n"
       "   normalisation); rankme = what the tool measured in the file. They differ where the\n"
       "   file's float32 rounding gives the exact zeros of the low-rank matrices tiny nonzero\n"
-      "   singular values. path: gram = the fast Gram path, used where its error bound is\n"
-      "   certified; qr = the exact path, for spectra whose small values the Gram cannot "
-      "resolve.\n\n";
+      "   singular values. path: gram32 / gram64 = the float32 / float64 Gram tiers, each used\n"
+      "   where its error bound is certified; qr = the exact path, for spectra whose small values\n"
+      "   neither Gram can resolve.\n\n";
   const auto& s = demo.ingest;
   out += fmt::format(
       "2. A synthetic sweep (method x learning rate x 2 seeds, Hydra multirun layout) at\n"

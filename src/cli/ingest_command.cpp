@@ -98,6 +98,7 @@ int Run(IngestCliOptions& o) {
                           {"checkpoints", summary.checkpoints},
                           {"sources", summary.sources},
                           {"scored", summary.scored},
+                          {"scored_by_method", summary.scored_by_method},
                           {"reused", summary.reused},
                           {"unchanged", summary.unchanged},
                           {"touched", summary.touched},
@@ -109,10 +110,15 @@ int Run(IngestCliOptions& o) {
                           {"warnings", summary.warnings}};
     PrintJson(out);
   } else {
+    std::string by_method;  // " (gram32 3, qr 1)": how many tensors each tier scored
+    for (const auto& [method, count] : summary.scored_by_method) {
+      by_method += fmt::format("{}{} {}", by_method.empty() ? " (" : ", ", method, count);
+    }
+    if (!by_method.empty()) by_method += ")";
     PrintOut(fmt::format(
-        "{} runs in {} configurations, {} checkpoints: {} tensors scored, {} file groups "
+        "{} runs in {} configurations, {} checkpoints: {} tensors scored{}, {} file groups "
         "unchanged, {} failed, {} not ready, {} missing ({:.2f} s) -> {}\n",
-        summary.runs, summary.configurations, summary.checkpoints, summary.scored,
+        summary.runs, summary.configurations, summary.checkpoints, summary.scored, by_method,
         summary.unchanged + summary.touched, summary.failed, summary.not_ready, summary.missing,
         summary.seconds, options.db_path));
   }
@@ -144,6 +150,7 @@ Command MakeIngestCommand() {
             sub.add_option("--seed", o->ingest.rankme.seed, "subsample seed")
                 ->capture_default_str()
                 ->check(SeedNumber());
+            AddMaxMemoryOption(sub, o->ingest.rankme.max_memory);
             sub.add_flag("--flatten", o->ingest.stream.flatten,
                          "score rank > 2 arrays as N x (product of the other dims)");
             sub.add_option("--seed-key", o->seed_keys,

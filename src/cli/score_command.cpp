@@ -49,13 +49,20 @@ nlohmann::json ToJson(const app::FileScore& s, bool with_spectrum) {
   out["seconds"] = s.seconds;
   out["warnings"] = r.warnings;
   if (with_spectrum) out["singular_values"] = r.singular_values;
+  if (with_spectrum && r.singular_value_exponent != 0) {
+    out["singular_value_exponent"] = r.singular_value_exponent;
+  }
   return out;
 }
 
 int Run(const ScoreOptions& options) {
   app::ScoreFilesOptions settings = options.settings;
-  if (options.method == "gram") settings.rankme.method = metrics::RankmeOptions::Method::kGram;
-  if (options.method == "qr") settings.rankme.method = metrics::RankmeOptions::Method::kExact;
+  settings.note = [](const std::string& text) { PrintNote(text); };
+  using Method = metrics::RankmeOptions::Method;
+  if (options.method == "gram32" || options.method == "gram")
+    settings.rankme.method = Method::kGram32;
+  if (options.method == "gram64") settings.rankme.method = Method::kGram64;
+  if (options.method == "qr") settings.rankme.method = Method::kExact;
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   metrics::SetBlasThreads(options.threads > 0 ? options.threads : cores);
   if (options.verbose) {
@@ -119,9 +126,11 @@ Command MakeScoreCommand() {
             ->capture_default_str()
             ->check(SeedNumber());
         sub.add_option("--method", o->method,
-                       "auto: certified Gram fast path, else exact; gram; qr (exact)")
+                       "auto: the first certified tier of gram32, gram64, qr; gram32 (float32 "
+                       "Gram; gram is an alias); gram64 (float64 Gram); qr (exact)")
             ->capture_default_str()
-            ->check(CLI::IsMember({"auto", "gram", "qr"}));
+            ->check(CLI::IsMember({"auto", "gram32", "gram64", "gram", "qr"}));
+        AddMaxMemoryOption(sub, o->settings.rankme.max_memory);
         sub.add_flag("--flatten", o->settings.stream.flatten,
                      "score arrays of rank > 2 as N x (product of the other dims)");
         sub.add_option("--threads", o->threads, "BLAS threads (default: all cores)")

@@ -19,7 +19,9 @@
 //   eigenvectors that are not concentrated on a few coordinates.
 // Measured against float64 SVDs (tests/metrics), the estimate exceeds the actual error by
 // orders of magnitude on every tested spectrum.
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "metrics/metrics_internal.h"
 
@@ -30,12 +32,13 @@ GramCertificate CertifyGramSpectrum(const GramSpectrum& spectrum, double eps) {
   const std::vector<double>& lambda = spectrum.eigenvalues;
   const std::size_t k_count = lambda.size();
   GramCertificate out;
-  out.singular_values.resize(k_count);
+  // Everything below is in the Gram's scaled units, whose largest eigenvalue is at most the
+  // number of rows (blocks were scaled into [2^-32, 2^32] or [0.5, 1)): no step can overflow or
+  // underflow whatever the magnitude of the input.
   std::vector<double> sigma(k_count);
-  for (std::size_t j = 0; j < k_count; ++j) {
-    sigma[j] = std::sqrt(std::max(lambda[j], 0.0));
-    out.singular_values[j] = std::ldexp(sigma[j], spectrum.scale_exponent);
-  }
+  for (std::size_t j = 0; j < k_count; ++j) sigma[j] = std::sqrt(std::max(lambda[j], 0.0));
+  out.spectrum.sigma = sigma;
+  out.spectrum.exponent = spectrum.scale_exponent;
   const double lambda_max = k_count > 0 ? std::max(lambda[0], 0.0) : 0.0;
   const double solver = 4.0 * std::sqrt(static_cast<double>(k_count)) * kUnit64 * lambda_max;
   const double band = 2.0 * spectrum.noise_frobenius + solver;
@@ -74,6 +77,53 @@ GramCertificate CertifyGramSpectrum(const GramSpectrum& spectrum, double eps) {
   }
   const double first_order = 6.0 * lambda_std * std::sqrt(variance_sum);
   out.error_bound = noise_part + first_order + second_order;
+  return out;
+}
+
+// What a float64 Gram of the same rows would look like, from a float32 one: the first tier's
+// spectrum is the cheap evidence for the choice of the second.
+// - Noise: the float32 block products dominate the float32 Gram's error and round 2^29 times
+//   more coarsely than float64 ones; the float64 Gram's noise is taken as the float32 one times
+//   2^-29, times 8 for margin (the float64 accumulation and the exact diagonal are the same in
+//   both).
+// - Eigenvalues in the float32 noise band (λ̂ < 4 band) are unknown between 0 and λ̂ + band. If
+//   the clear eigenvalues just above the band decay smoothly into it (a power law or an
+//   exponential tail: the first hidden one is consistent with the trend of the last clear
+//   octave), the hidden ones are taken to continue that trend (capped by λ̂ + band). If the
+//   spectrum drops off a cliff into the band (the hidden ones are far below the trend: exact
+//   zeros, rank deficiency, collapse), there is no float64 Gram worth computing.
+std::optional<GramSpectrum> PredictDoubleGram(const GramSpectrum& single) {
+  constexpr double kUnit64 = 0x1p-53;
+  constexpr double kNoiseRatio = 8.0 * 0x1p-29;
+  const std::vector<double>& lambda = single.eigenvalues;
+  const std::size_t k_count = lambda.size();
+  GramSpectrum out = single;
+  out.single_precision = false;
+  out.noise_frobenius = single.noise_frobenius * kNoiseRatio;
+  if (k_count == 0 || !(lambda[0] > 0.0)) return out;
+  const double solver = 4.0 * std::sqrt(static_cast<double>(k_count)) * kUnit64 * lambda[0];
+  const double band = 2.0 * single.noise_frobenius + solver;
+  std::size_t first_hidden = 0;  // first eigenvalue inside the band
+  while (first_hidden < k_count && lambda[first_hidden] >= 4.0 * band) ++first_hidden;
+  if (first_hidden == k_count) return out;
+  if (first_hidden < 4) return std::nullopt;  // too few clear values to see a trend
+  // Trend of the last clear octave, in log λ against log k (power law) and against k
+  // (exponential); the slower of the two decays is the one assumed.
+  const std::size_t last = first_hidden - 1;
+  const std::size_t from = first_hidden / 2;
+  const double drop = std::log(lambda[from] / lambda[last]);  // >= 0
+  const double per_log_k = drop / std::log(static_cast<double>(last + 1) / (from + 1));
+  const double per_k = drop / static_cast<double>(last - from);
+  auto trend = [&](std::size_t j) {
+    const double power = per_log_k * std::log(static_cast<double>(j + 1) / (last + 1));
+    const double exponential = per_k * static_cast<double>(j - last);
+    return lambda[last] * std::exp(-std::min(power, exponential));
+  };
+  // A cliff: the first hidden eigenvalue is far below the trend even at its upper end.
+  if (lambda[first_hidden] + band < trend(first_hidden) / 16.0) return std::nullopt;
+  for (std::size_t j = first_hidden; j < k_count; ++j) {
+    out.eigenvalues[j] = std::min(trend(j), std::max(lambda[j], 0.0) + band);
+  }
   return out;
 }
 

@@ -29,16 +29,6 @@ namespace {
 // lane's block is read, checked, side-summed and multiplied while it is still in cache.
 constexpr std::int64_t kMaxBlockRows = 8192;
 
-// Blocks whose largest magnitude lies in [2^-32, 2^32] are multiplied as they are: their float32
-// products can neither overflow nor lose precision to underflow that matters next to the block's
-// largest product. Others are scaled by a power of two (exact) into [0.5, 1).
-int BlockExponent(double max_abs) {
-  if (max_abs >= 0x1p-32 && max_abs <= 0x1p32) return 0;
-  int exponent = 0;
-  std::frexp(max_abs, &exponent);
-  return exponent;
-}
-
 class GramAccumulator {
  public:
   GramAccumulator(std::int64_t dim, bool single_precision)
@@ -67,7 +57,7 @@ class GramAccumulator {
     const std::size_t n = static_cast<std::size_t>(count * dim_);
     const double max_abs = known_max_abs >= 0.0 ? known_max_abs : MaxAbs(rows, n);
     if (max_abs == 0.0) return;
-    const int block_exponent = BlockExponent(max_abs);
+    const int block_exponent = BlockScaleExponent(max_abs);
     if (exponent_ == INT_MIN) {
       exponent_ = block_exponent;
     } else if (block_exponent > exponent_) {
@@ -130,14 +120,9 @@ class GramAccumulator {
   }
 
  private:
-  // Multiplies by 2^-block_exponent, exactly (ldexp: 2^-e itself may not be representable when
-  // every value is subnormal).
   template <typename T>
   static void Scale(T* rows, std::size_t n, int block_exponent) {
-    if (block_exponent == 0) return;
-    for (std::size_t i = 0; i < n; ++i) {
-      rows[i] = static_cast<T>(std::ldexp(static_cast<double>(rows[i]), -block_exponent));
-    }
+    ScaleByPowerOfTwo(rows, n, -block_exponent);
   }
 
   // diag_ and images_ += multiplier × this block's side sums.

@@ -1,5 +1,6 @@
 // The engine's element-wise passes over blocks of rows: the largest magnitude (which also finds
-// NaN/Inf) and the float64 side sums of the Gram path (exact diagonal and probe images).
+// NaN/Inf), the float64 side sums of the Gram path (exact diagonal and probe images), and the
+// power-of-two scaling that keeps every path inside the floating-point range.
 //
 // These are the only loops of the engine that touch every value outside BLAS, so they are
 // compiled for three instruction sets and picked at run time (GCC function multi-versioning on
@@ -8,6 +9,7 @@
 // order (8 lanes, then the lanes in a fixed order) and differ between versions at most by FMA
 // contraction, far below the Gram noise they measure.
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <future>
@@ -202,6 +204,34 @@ void AddSideSums(const float* rows, std::int64_t count, std::int64_t dim, const 
 void AddSideSums(const double* rows, std::int64_t count, std::int64_t dim, const double* probes,
                  double* images, double* diag) {
   SideSumsSplit(rows, count, dim, probes, images, diag, SideSums64);
+}
+
+void ScaleByPowerOfTwo(float* values, std::size_t count, int k) {
+  if (k == 0) return;
+  // Float32 magnitudes span less than 2^300: 2^k and every product are exact in float64, so
+  // the conversion back is the only rounding.
+  const double factor = std::ldexp(1.0, k);
+  for (std::size_t i = 0; i < count; ++i) {
+    values[i] = static_cast<float>(static_cast<double>(values[i]) * factor);
+  }
+}
+
+void ScaleByPowerOfTwo(double* values, std::size_t count, int k) {
+  // At most two factors, each a normal power of two: the first product is exact for every
+  // value that matters (it stays normal), the second rounds at most once.
+  while (k != 0) {
+    const int step = std::clamp(k, -1000, 1000);
+    const double factor = std::ldexp(1.0, step);
+    for (std::size_t i = 0; i < count; ++i) values[i] *= factor;
+    k -= step;
+  }
+}
+
+int BlockScaleExponent(double max_abs) {
+  if (max_abs >= 0x1p-32 && max_abs <= 0x1p32) return 0;
+  int exponent = 0;
+  std::frexp(max_abs, &exponent);
+  return exponent;
 }
 
 }  // namespace rankme::metrics::internal

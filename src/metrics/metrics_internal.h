@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -11,6 +12,23 @@
 #include "rankme/metrics/blas_runtime.h"
 
 namespace rankme::metrics::internal {
+
+/// Sources whose values are exact in float32, scored through float32 block products.
+inline bool IsSinglePrecisionSource(DType dtype) {
+  switch (dtype) {
+    case DType::kBool:
+    case DType::kInt8:
+    case DType::kUInt8:
+    case DType::kInt16:
+    case DType::kUInt16:
+    case DType::kFloat16:
+    case DType::kBFloat16:
+    case DType::kFloat32:
+      return true;
+    default:
+      return false;
+  }
+}
 
 // ---- row feeding (row_feed.cpp) ----
 
@@ -90,6 +108,25 @@ void AddSideSums(const float* rows, std::int64_t count, std::int64_t dim, const 
 void AddSideSums(const double* rows, std::int64_t count, std::int64_t dim, const double* probes,
                  double* images, double* diag);
 
+/// values *= 2^k, exactly whenever the result is a normal number (a product of two powers of two
+/// where 2^k itself is beyond the float64 range). Results below the normal range round once.
+void ScaleByPowerOfTwo(float* values, std::size_t count, int k);
+void ScaleByPowerOfTwo(double* values, std::size_t count, int k);
+
+/// The power of two 2^e by which a block of rows with largest magnitude `max_abs` (> 0) is
+/// divided before its products are formed: 0 for max_abs in [2^-32, 2^32], whose products can
+/// neither overflow nor underflow in a way that matters next to the largest one; else the
+/// exponent that brings max_abs into [0.5, 1).
+int BlockScaleExponent(double max_abs);
+
+/// Singular values in scaled units: the true ones are sigma × 2^exponent. Kept apart so that
+/// neither overflows nor underflows for any finite input (true singular values can exceed
+/// DBL_MAX, or be subnormal and carry only a few bits).
+struct ScaledSpectrum {
+  std::vector<double> sigma;  ///< descending
+  int exponent = 0;
+};
+
 // ---- Gram fast path (gram_path.cpp) ----
 
 /// Eigenvalues of the computed Gram matrix (ZᵀZ, or ZZᵀ when rows_used < cols) with what the
@@ -115,9 +152,10 @@ GramSpectrum ComputeGramSpectrum(RowStream& stream, const RowPlan& plan, bool si
 // ---- exact path (qr_path.cpp) ----
 
 /// Singular values (descending, min(rows_used, cols)) by streaming Householder QR in float64 and
-/// the SVD of R; for rows_used < cols, the SVD of the float64 rows held in memory.
-std::vector<double> ComputeExactSingularValues(RowStream& stream, const RowPlan& plan,
-                                               std::size_t block_bytes);
+/// the SVD of R; for rows_used < cols, the SVD of the float64 rows held in memory. Blocks are
+/// scaled by powers of two (exact) before they are factorised, as in the Gram path.
+ScaledSpectrum ComputeExactSingularValues(RowStream& stream, const RowPlan& plan,
+                                          std::size_t block_bytes);
 
 // ---- dense singular values (dense_svd.cpp) ----
 
@@ -130,19 +168,27 @@ std::vector<double> DenseSingularValues(std::vector<double>& a, std::int64_t row
 // ---- certificate (certificate.cpp) ----
 
 struct GramCertificate {
-  double error_bound = 0.0;             ///< estimated |Δ log RankMe| of the Gram result
-  std::vector<double> singular_values;  ///< descending, in true units
+  double error_bound = 0.0;  ///< estimated |Δ log RankMe| of the Gram result
+  ScaledSpectrum spectrum;   ///< the singular values, descending
 };
 
 /// Estimates how far RankMe from `spectrum` can be from RankMe of the exact singular values.
 GramCertificate CertifyGramSpectrum(const GramSpectrum& spectrum, double eps);
+
+/// The float64 Gram that the float32 `single` predicts for the same rows (noise scaled down,
+/// eigenvalues hidden in the float32 noise continuing the trend above it), to decide whether
+/// the float64 tier is worth a second read; empty when the spectrum drops into the float32 noise
+/// like rank deficiency does (no float64 Gram can be certified there).
+std::optional<GramSpectrum> PredictDoubleGram(const GramSpectrum& single);
 
 /// Bound on |H(sigma') - H(sigma)| over all sigma' with |sigma'_j - sigma_j| <= halfwidth_j
 /// (H = log RankMe). Rigorous given the half-widths (mean value theorem with a derivative bound).
 double BoundEntropyChange(std::span<const double> sigma, std::span<const double> halfwidth,
                           double eps);
 
-/// log RankMe of a spectrum (the entropy H); NaN when the sum is zero.
+/// log RankMe of a spectrum (the entropy H); NaN when the sum is zero. Scale-invariant and
+/// computed after dividing by a power of two near the largest value, so that any finite
+/// spectrum gives a finite H (the sum of values near DBL_MAX does not overflow).
 double SpectrumEntropy(std::span<const double> sigma, double eps);
 
 }  // namespace rankme::metrics::internal

@@ -13,10 +13,16 @@
 // share it); with one, one after the other.
 // rows_used < cols: the scored rows are held in float64 and passed to DenseSingularValues
 // directly (as the cols × rows_used column-major matrix they are).
+// Range: every block is divided by a power of two (exact) as in the Gram path (see
+// BlockScaleExponent), R holding the true R times 2^-exponent_, so that neither the reflectors'
+// norms nor R overflow for values near DBL_MAX, and subnormal values are factorised with full
+// relative precision instead of the few bits they carry (LAPACK's Householder reflectors lose
+// them: a rank-1 matrix of subnormals scored 3.28 instead of 1.00002).
 #include <lapacke.h>
 
 #include <algorithm>
 #include <array>
+#include <climits>
 
 #include "metrics/metrics_internal.h"
 #include "rankme/core/error.h"
@@ -38,9 +44,16 @@ class TsqrAccumulator {
         t_(static_cast<std::size_t>(panel_ * dim)),
         work_(static_cast<std::size_t>(panel_ * dim)) {}
 
-  // Copies `rows` (count × dim row-major) into this stream's column-major block.
-  void Load(const double* rows, std::int64_t count) {
-    count_ = count;
+  // Copies `rows` (count × dim row-major; scaled in place) into this stream's column-major
+  // block, in the units of R. `max_abs`: their largest magnitude, or negative when not known.
+  void Load(double* rows, std::int64_t count, double max_abs) {
+    const std::size_t n = static_cast<std::size_t>(count * dim_);
+    if (max_abs < 0.0) max_abs = MaxAbs(rows, n);
+    count_ = max_abs > 0.0 ? count : 0;
+    if (count_ == 0) return;  // an all-zero block leaves R as it is
+    const int block_exponent = BlockScaleExponent(max_abs);
+    if (exponent_ == INT_MIN || block_exponent > exponent_) Rescale(block_exponent);
+    ScaleByPowerOfTwo(rows, n, -exponent_);
     block_.resize(static_cast<std::size_t>(count * dim_));
     for (std::int64_t r = 0; r < count; ++r) {
       for (std::int64_t c = 0; c < dim_; ++c) block_[c * count + r] = rows[r * dim_ + c];
@@ -49,6 +62,7 @@ class TsqrAccumulator {
 
   // R := R factor of [R; loaded block].
   void Apply() {
+    if (count_ == 0) return;
     const lapack_int info =
         LAPACKE_dtpqrt_work(LAPACK_COL_MAJOR, count_, dim_, 0, panel_, r_.data(), dim_,
                             block_.data(), count_, t_.data(), panel_, work_.data());
@@ -57,18 +71,29 @@ class TsqrAccumulator {
 
   // R := R factor of [R; other's R] (triangular below: l = n).
   void Merge(TsqrAccumulator& other) {
+    if (other.exponent_ == INT_MIN) return;
+    if (exponent_ == INT_MIN || other.exponent_ > exponent_) Rescale(other.exponent_);
+    other.Rescale(exponent_);
     const lapack_int info =
         LAPACKE_dtpqrt_work(LAPACK_COL_MAJOR, dim_, dim_, dim_, panel_, r_.data(), dim_,
                             other.r_.data(), dim_, t_.data(), panel_, work_.data());
     RANKME_CHECK(info == 0);
   }
 
-  std::vector<double> SingularValues() {
+  ScaledSpectrum SingularValues() {
+    if (exponent_ == INT_MIN) return {std::vector<double>(static_cast<std::size_t>(dim_), 0.0), 0};
     // dtpqrt leaves the strict lower triangle of R untouched: still zero.
-    return DenseSingularValues(r_, dim_, dim_);
+    return {DenseSingularValues(r_, dim_, dim_), exponent_};
   }
 
  private:
+  // Moves R to the units 2^new_exponent (new_exponent >= exponent_; R's values shrink, and
+  // those that become subnormal are below 2^-1022 of the largest block value).
+  void Rescale(int new_exponent) {
+    if (exponent_ != INT_MIN) ScaleByPowerOfTwo(r_.data(), r_.size(), exponent_ - new_exponent);
+    exponent_ = new_exponent;
+  }
+
   std::int64_t dim_;
   std::int64_t panel_;
   std::vector<double> r_;  // dim × dim column-major, upper triangular
@@ -76,12 +101,13 @@ class TsqrAccumulator {
   std::vector<double> work_;
   std::vector<double> block_;
   std::int64_t count_ = 0;
+  int exponent_ = INT_MIN;  // R holds the true R times 2^-exponent_; INT_MIN: nothing yet
 };
 
 }  // namespace
 
-std::vector<double> ComputeExactSingularValues(RowStream& stream, const RowPlan& plan,
-                                               std::size_t block_bytes) {
+ScaledSpectrum ComputeExactSingularValues(RowStream& stream, const RowPlan& plan,
+                                          std::size_t block_bytes) {
   const std::int64_t cols = stream.info().cols;
   if (plan.rows_used >= cols) {
     // Two lanes of the feed, one stream each, on two threads with single-threaded BLAS when two
@@ -94,9 +120,9 @@ std::vector<double> ComputeExactSingularValues(RowStream& stream, const RowPlan&
         BlockRows(block_bytes, cols, bytes, std::max<std::int64_t>(cols, 256));
     FeedRowsInLanes(stream, plan, block_rows, 2, blas.parallel() ? 2 : 1,
                     std::function<void(int, double*, std::int64_t, double)>(
-                        [&streams](int lane, double* rows, std::int64_t count, double) {
+                        [&streams](int lane, double* rows, std::int64_t count, double max_abs) {
                           TsqrAccumulator& tsqr = streams[static_cast<std::size_t>(lane)];
-                          tsqr.Load(rows, count);
+                          tsqr.Load(rows, count, max_abs);
                           tsqr.Apply();
                         }));
     blas.Restore();  // the merge and the SVD of R use every BLAS thread allowed
@@ -110,8 +136,13 @@ std::vector<double> ComputeExactSingularValues(RowStream& stream, const RowPlan&
                [&z, cols](double* rows, std::int64_t n, double /*max_abs*/) {
                  z.insert(z.end(), rows, rows + n * cols);
                }));
+  const double max_abs = MaxAbs(z.data(), z.size());
+  if (max_abs == 0.0)
+    return {std::vector<double>(static_cast<std::size_t>(plan.rows_used), 0.0), 0};
+  const int exponent = BlockScaleExponent(max_abs);
+  ScaleByPowerOfTwo(z.data(), z.size(), -exponent);
   // Row-major rows_used × cols is column-major cols × rows_used: same singular values.
-  return DenseSingularValues(z, cols, plan.rows_used);
+  return {DenseSingularValues(z, cols, plan.rows_used), exponent};
 }
 
 }  // namespace rankme::metrics::internal

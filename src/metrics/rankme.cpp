@@ -4,11 +4,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "metrics/metrics_internal.h"
 #include "rankme/core/error.h"
+#include "rankme/metrics/memory_estimate.h"
 #include "rankme/metrics/subsample.h"
 
 namespace rankme::metrics {
@@ -22,43 +25,63 @@ namespace {
 constexpr double kTrustSingle = 1e-7;
 constexpr double kTrustDouble = 1e-10;
 
-// Sources whose values are exact in float32, scored through float32 block products.
-bool IsSinglePrecisionSource(DType dtype) {
-  switch (dtype) {
-    case DType::kBool:
-    case DType::kInt8:
-    case DType::kUInt8:
-    case DType::kInt16:
-    case DType::kUInt16:
-    case DType::kFloat16:
-    case DType::kBFloat16:
-    case DType::kFloat32:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // Estimated error of the exact path: every sigma within about 2 ulp(sigma_1) (backward stable
-// QR and SVD), pushed through the derivative bound.
+// QR and SVD), pushed through the derivative bound. In scaled units, where 2 ulp(sigma_1) cannot
+// underflow to zero (it did in true units for subnormal inputs: a bound of 0 on a wrong value).
 double ExactPathErrorBound(const std::vector<double>& sigma, double eps) {
   if (sigma.empty()) return 0.0;
   std::vector<double> halfwidth(sigma.size(), 2.0 * 0x1p-53 * sigma.front());
   return internal::BoundEntropyChange(sigma, halfwidth, eps);
 }
 
-void SetValue(RankmeResult& result, std::vector<double> sigma, double eps) {
-  result.singular_values = std::move(sigma);
-  double sum = 0.0;
-  for (double s : result.singular_values) sum += s;
-  if (sum == 0.0) {
+// Stores the spectrum in true units (or, when its largest value is beyond the float64 range or
+// subnormal, divided by a power of two, recorded in singular_value_exponent) and RankMe of it,
+// computed in scaled units.
+void SetValue(RankmeResult& result, const internal::ScaledSpectrum& spectrum, double eps) {
+  const std::vector<double>& sigma = spectrum.sigma;
+  const double largest = sigma.empty() ? 0.0 : *std::max_element(sigma.begin(), sigma.end());
+  result.singular_values.assign(sigma.size(), 0.0);
+  result.singular_value_exponent = 0;
+  if (!(largest > 0.0)) {
     result.status = RankmeResult::Status::kDegenerate;
     result.value = std::numeric_limits<double>::quiet_NaN();
     result.error_bound = 0.0;
     return;
   }
+  int shift = spectrum.exponent;
+  const int largest_exponent = std::ilogb(largest) + spectrum.exponent;
+  if (largest_exponent >= std::numeric_limits<double>::max_exponent ||
+      largest_exponent < std::numeric_limits<double>::min_exponent - 1) {
+    // sigma_1 >= 2^1024 > DBL_MAX, or subnormal (a few bits at most): report sigma_1 in [1, 2)
+    // and the power of two beside it.
+    result.singular_value_exponent = largest_exponent;
+    shift = -std::ilogb(largest);
+    result.warnings.push_back(fmt::format(
+        "the largest singular value is about 2^{} (outside the float64 range of full "
+        "precision): the spectrum is reported divided by 2^{}; RankMe does not depend on scale",
+        largest_exponent, largest_exponent));
+  }
+  for (std::size_t j = 0; j < sigma.size(); ++j) {
+    result.singular_values[j] = std::ldexp(sigma[j], shift);
+  }
   result.status = RankmeResult::Status::kOk;
-  result.value = RankmeFromSingularValues(result.singular_values, eps);
+  result.value = RankmeFromSingularValues(sigma, eps);
+  if (!std::isfinite(result.value)) {
+    throw Error(fmt::format("RankMe of a finite spectrum is not finite ({})", result.value));
+  }
+}
+
+RankmeResult& FinishGram(RankmeResult& result, const internal::GramSpectrum& spectrum,
+                         const internal::GramCertificate& certificate, const char* method,
+                         double eps) {
+  result.method_used = method;
+  if (spectrum.trace == 0.0) {
+    SetValue(result, {std::vector<double>(spectrum.eigenvalues.size(), 0.0), 0}, eps);
+  } else {
+    SetValue(result, certificate.spectrum, eps);
+    result.error_bound = certificate.error_bound;
+  }
+  return result;
 }
 
 }  // namespace
@@ -68,6 +91,16 @@ RankmeResult ComputeRankme(RowStream& stream, const RankmeOptions& options) {
   if (info.cols < 1) throw DataError("the matrix has no columns", info.source);
   if (info.rows < 2) {
     throw DataError(fmt::format("RankMe needs at least 2 rows (samples), found {}", info.rows),
+                    info.source);
+  }
+  const std::size_t needed = EstimateRankmeMemory(info, options);
+  const std::size_t budget = options.max_memory > 0 ? options.max_memory : DefaultMaxMemory();
+  if (needed > budget) {
+    throw DataError(fmt::format("scoring this {} x {} {} matrix needs about {} of memory (the cost "
+                                "follows D² and min(N, D), not the file size), more than the "
+                                "budget of {} (--max-memory)",
+                                info.rows, info.cols, DTypeName(info.dtype), FormatBytes(needed),
+                                FormatBytes(budget)),
                     info.source);
   }
   RankmeResult result;
@@ -87,30 +120,47 @@ RankmeResult ComputeRankme(RowStream& stream, const RankmeOptions& options) {
         "D = 1: a single column has one singular value, so RankMe is always about 1");
   }
 
-  if (options.method != RankmeOptions::Method::kExact) {
-    const bool single = IsSinglePrecisionSource(info.dtype);
+  using Method = RankmeOptions::Method;
+  const bool single_source = internal::IsSinglePrecisionSource(info.dtype);
+  const double trust = single_source ? kTrustSingle : kTrustDouble;
+  // The tiers in order: float32 Gram (float32 and narrower sources only), float64 Gram, exact.
+  // Each Gram tier is kept only when its certificate is within `trust` (or when it was asked
+  // for by name). After the float32 tier, its spectrum decides whether the float64 tier can be
+  // certified (PredictDoubleGram) or the exact path follows at once: at most two reads, three
+  // only when that prediction was wrong.
+  bool try_double =
+      options.method == Method::kGram64 || (options.method != Method::kExact && !single_source);
+  if ((options.method == Method::kAuto || options.method == Method::kGram32) && single_source) {
     const internal::GramSpectrum spectrum =
-        internal::ComputeGramSpectrum(stream, plan, single, options.block_bytes);
-    if (spectrum.trace == 0.0) {
-      result.method_used = "gram";
-      SetValue(result, std::vector<double>(spectrum.eigenvalues.size(), 0.0), options.eps);
-      return result;
+        internal::ComputeGramSpectrum(stream, plan, /*single_precision=*/true, options.block_bytes);
+    plan.scan_all = false;  // every row was checked by this pass
+    const internal::GramCertificate certificate =
+        internal::CertifyGramSpectrum(spectrum, options.eps);
+    if (spectrum.trace == 0.0 || options.method == Method::kGram32 ||
+        certificate.error_bound <= trust) {
+      return FinishGram(result, spectrum, certificate, "gram32", options.eps);
     }
-    internal::GramCertificate certificate = internal::CertifyGramSpectrum(spectrum, options.eps);
-    const double trust = single ? kTrustSingle : kTrustDouble;
-    if (options.method == RankmeOptions::Method::kGram || certificate.error_bound <= trust) {
-      result.method_used = "gram";
-      SetValue(result, std::move(certificate.singular_values), options.eps);
-      result.error_bound = certificate.error_bound;
-      return result;
+    const std::optional<internal::GramSpectrum> predicted = internal::PredictDoubleGram(spectrum);
+    try_double =
+        predicted && internal::CertifyGramSpectrum(*predicted, options.eps).error_bound <= trust;
+  }
+  if (try_double) {
+    const internal::GramSpectrum spectrum = internal::ComputeGramSpectrum(
+        stream, plan, /*single_precision=*/false, options.block_bytes);
+    plan.scan_all = false;
+    const internal::GramCertificate certificate =
+        internal::CertifyGramSpectrum(spectrum, options.eps);
+    if (spectrum.trace == 0.0 || options.method != Method::kAuto ||
+        certificate.error_bound <= trust) {
+      return FinishGram(result, spectrum, certificate, "gram64", options.eps);
     }
-    plan.scan_all = false;  // every row was checked by the first pass
   }
   result.method_used = "qr";
-  SetValue(result, internal::ComputeExactSingularValues(stream, plan, options.block_bytes),
-           options.eps);
+  const internal::ScaledSpectrum exact =
+      internal::ComputeExactSingularValues(stream, plan, options.block_bytes);
+  SetValue(result, exact, options.eps);
   if (result.status == RankmeResult::Status::kOk) {
-    result.error_bound = ExactPathErrorBound(result.singular_values, options.eps);
+    result.error_bound = ExactPathErrorBound(exact.sigma, options.eps);
   }
   return result;
 }

@@ -1,6 +1,8 @@
 // RankMe of a spectrum, and how much it can move when the spectrum does.
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "metrics/metrics_internal.h"
 #include "rankme/metrics/rankme.h"
@@ -10,11 +12,25 @@ namespace rankme::metrics {
 namespace internal {
 
 double SpectrumEntropy(std::span<const double> sigma, double eps) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  double largest = 0.0;
+  for (double s : sigma) largest = std::max(largest, s);
+  if (!(largest > 0.0) || !std::isfinite(largest)) return nan;
+  // p_k = sigma_k / sum is scale-invariant: divide by a power of two near the largest value
+  // (exact), so that the sum of up to 2^31 values cannot overflow and subnormal ones keep
+  // their ratio to it.
+  const int shift = -std::ilogb(largest);
+  const double factor_hi = std::ldexp(1.0, shift / 2);
+  const double factor_lo = std::ldexp(1.0, shift - shift / 2);
+  std::vector<double> scaled(sigma.begin(), sigma.end());
   double sum = 0.0;
-  for (double s : sigma) sum += s;
-  if (!(sum > 0.0) || !std::isfinite(sum)) return std::numeric_limits<double>::quiet_NaN();
+  for (double& s : scaled) {
+    s = s * factor_hi * factor_lo;
+    sum += s;
+  }
+  if (!(sum > 0.0) || !std::isfinite(sum)) return nan;
   double entropy = 0.0;
-  for (double s : sigma) {
+  for (double s : scaled) {
     const double p = s / sum + eps;
     if (p > 0.0) entropy -= p * std::log(p);
   }

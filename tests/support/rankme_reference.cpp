@@ -1,5 +1,6 @@
 #include "support/rankme_reference.h"
 
+#include <cmath>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
@@ -7,6 +8,24 @@
 #include "support/temp_dir.h"
 
 namespace rankme::testing {
+
+namespace {
+
+// `sigma` (times 2^exponent) into the convention of RankmeResult: true values, unless the largest
+// is >= 2^1024 or subnormal; then divided by 2^`out_exponent` so that the largest is in [1, 2).
+void NormaliseExponent(std::vector<double>& sigma, int exponent, int& out_exponent) {
+  out_exponent = 0;
+  if (sigma.empty() || !(sigma[0] > 0.0)) return;
+  const int largest = std::ilogb(sigma[0]) + exponent;
+  int shift = exponent;
+  if (largest >= 1024 || largest < -1022) {
+    out_exponent = largest;
+    shift = -std::ilogb(sigma[0]);
+  }
+  for (double& s : sigma) s = std::ldexp(s, shift);
+}
+
+}  // namespace
 
 MemoryRowStream ReferenceMatrix::Stream() const {
   return MemoryRowStream(values, rows, cols, name, dtype);
@@ -34,6 +53,7 @@ std::vector<ReferenceMatrix> GenerateReference(const nlohmann::json& cases) {
     m.dtype = DTypeFromName(meta.at("dtype").get<std::string>()).value();
     if (!meta.at("rankme").is_null()) m.rankme = meta.at("rankme").get<double>();
     m.sigma = meta.at("sigma").get<std::vector<double>>();
+    NormaliseExponent(m.sigma, meta.at("sigma_exponent").get<int>(), m.sigma_exponent);
     if (!meta.at("selected").is_null()) {
       m.selected = meta.at("selected").get<std::vector<std::int64_t>>();
     }

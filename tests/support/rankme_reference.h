@@ -19,7 +19,11 @@ struct ReferenceMatrix {
   DType dtype = DType::kFloat64;
   std::vector<double> values;    ///< rows × cols, already rounded to dtype
   std::optional<double> rankme;  ///< numpy's RankMe; empty when undefined
-  std::vector<double> sigma;     ///< numpy's singular values of the scored rows
+  /// numpy's singular values of the scored rows, in the convention of RankmeResult: true values
+  /// are sigma × 2^sigma_exponent, and sigma_exponent is 0 unless the largest is >= 2^1024 or
+  /// subnormal.
+  std::vector<double> sigma;
+  int sigma_exponent = 0;
   std::optional<std::vector<std::int64_t>> selected;  ///< subsampled rows, when subsampled
 
   /// The matrix as a stream reporting `dtype` as its stored type.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,9 @@ struct IngestSummary {
   std::int64_t unchanged = 0;  ///< sources skipped without reading a byte
   std::int64_t touched = 0;    ///< sources read, found byte-identical, not rescored
   std::int64_t scored = 0;     ///< tensors scored now
-  std::int64_t reused = 0;     ///< tensors whose score for this content and settings existed
+  /// Of those, how many each tier scored ("gram32", "gram64", "qr"), in name order.
+  std::map<std::string, std::int64_t> scored_by_method;
+  std::int64_t reused = 0;  ///< tensors whose score for this content and settings existed
   std::int64_t failed = 0, not_ready = 0, missing = 0;
   std::int64_t files_read = 0;  ///< sources whose bytes were read
   double seconds = 0;

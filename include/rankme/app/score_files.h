@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,9 +15,15 @@ namespace rankme::app {
 
 /// Settings of `rankme score`.
 struct ScoreFilesOptions {
-  metrics::RankmeOptions rankme;  ///< eps, max_samples, seed, method
+  metrics::RankmeOptions rankme;  ///< eps, max_samples, seed, method, max_memory
   io::StreamOptions stream;       ///< flatten, window size
+  /// Called before scoring a file whose scoring needs at least kMemoryNoteBytes (one line, naming
+  /// the file, its shape and the estimate), so that a long computation is announced.
+  std::function<void(const std::string&)> note;
 };
+
+/// Estimated memory from which ScoreFiles announces a file before scoring it.
+constexpr std::size_t kMemoryNoteBytes = std::size_t{256} << 20;
 
 /// The outcome for one FILE[#TENSOR] argument: a result, or the error that prevented one.
 struct FileScore {

@@ -22,16 +22,25 @@ struct RankmeOptions {
   /// Seed of the row subsample (see SubsampleRows).
   std::uint64_t seed = 0;
 
+  /// The tiers, fastest first. A Gram tier computes sigma_k^2 as eigenvalues of ZᵀZ (ZZᵀ when
+  /// fewer rows than columns) and certifies the result (error_bound) against the contract.
   enum class Method {
-    kAuto,   ///< Gram fast path when its certificate holds, else the exact path
-    kGram,   ///< Gram fast path only, even when uncertified (its error_bound says how far off)
-    kExact,  ///< exact path only (streaming Householder QR, then the SVD of R)
+    kAuto,    ///< the first tier whose certificate holds: gram32, gram64, then exact
+    kGram32,  ///< float32 block products summed in float64, even uncertified (its error_bound
+              ///< says how far off); float64 sources have no float32 tier and take gram64
+    kGram64,  ///< float64 block products (float32/16 data upcast), even uncertified
+    kExact,   ///< exact path only (streaming Householder QR, then the SVD of R)
   };
   Method method = Method::kAuto;
 
   /// Bound on the working window: rows read per step (plus their float32/float64 copies) take
   /// at most about this many bytes. The Gram (D x D float64) and R come on top.
   std::size_t block_bytes = std::size_t{32} << 20;
+
+  /// Memory the computation may take (EstimateRankmeMemory in memory_estimate.h): larger shapes
+  /// are refused with a DataError naming the shape and the memory needed. 0 = DefaultMaxMemory()
+  /// (half the physical memory).
+  std::size_t max_memory = 0;
 };
 
 /// Result of one RankMe computation.
@@ -42,12 +51,17 @@ struct RankmeResult {
   };
   Status status = Status::kOk;
   double value = 0.0;           ///< RankMe, or NaN when degenerate
-  std::string method_used;      ///< "gram" or "qr": the path whose spectrum produced `value`
+  std::string method_used;      ///< "gram32", "gram64" or "qr": the tier that produced `value`
   std::int64_t rows_total = 0;  ///< N of the matrix
   std::int64_t rows_used = 0;   ///< rows scored (after subsampling)
   std::int64_t cols = 0;        ///< D
   /// Singular values of the scored rows, descending, exactly min(rows_used, cols) of them.
+  /// True values are singular_values × 2^singular_value_exponent.
   std::vector<double> singular_values;
+  /// 0, unless the largest singular value is beyond the float64 range (>= 2^1024, possible for
+  /// finite values near DBL_MAX) or subnormal (< 2^-1022, where float64 keeps only a few bits):
+  /// then singular_values[0] is in [1, 2) and a warning says so.
+  int singular_value_exponent = 0;
   /// Estimated relative error of `value` against a float64 SVD of the same values. For the exact
   /// path a fixed small figure (about 1e-13); for the Gram path the certificate's estimate.
   double error_bound = 0.0;
@@ -58,10 +72,11 @@ struct RankmeResult {
 ///
 /// Reads every row once to check for NaN/Inf (also rows not selected by subsampling), scoring
 /// the rows of SubsampleRows(seed, rows, max_samples) when rows > max_samples > 0. float16,
-/// bfloat16 and float32 sources take the float32 Gram path, float64 (and integer) sources the
-/// float64 one. With Method::kAuto the stream may be read a second time (exact path).
-/// Throws DataError (path = stream.info().source) for fewer than two rows, zero columns or a
-/// NaN/Inf (naming its 0-based row and column in the file); errors of the stream propagate.
+/// bfloat16, float32 (and narrow integer) sources start with the float32 Gram tier, float64
+/// (and wide integer) sources with the float64 one. With Method::kAuto the stream may be read a
+/// second time (exact path). Throws DataError (path = stream.info().source) for fewer than two
+/// rows, zero columns, a shape whose memory estimate exceeds options.max_memory, or a NaN/Inf
+/// (naming its 0-based row and column in the file); errors of the stream propagate.
 RankmeResult ComputeRankme(RowStream& stream, const RankmeOptions& options = {});
 
 /// RankMe of a spectrum: exp(-sum_k p_k log p_k), p_k = sigma_k / sum(sigma) + eps, over every
