@@ -14,14 +14,16 @@ _log = logging.getLogger("rankme")
 Rows = list[dict[str, Any]]
 
 
-def _frame(rows: Rows, index: Optional[str] = None) -> Any:
-    """A pandas DataFrame of `rows` when pandas imports, else the rows themselves."""
+def _pandas(frames: Optional[bool]) -> Any:
+    if frames is False:
+        return None
     try:
         import pandas
     except ImportError:
-        return rows
-    frame = pandas.DataFrame(rows)
-    return frame
+        if frames:
+            raise
+        return None
+    return pandas
 
 
 def _note(notes: Iterable[str]) -> None:
@@ -38,12 +40,31 @@ class Database:
     take the command's options: ``metric`` (default "rankme"), ``tensor`` (default: embeddings
     when present), ``checkpoint`` ("last", "best", "step=S", "epoch=E", "mean-last=K"),
     ``within`` (rank separately per value of this hyperparameter), ``collapse_fraction``.
+    Tables come from the JSON document's list of rows (its other fields -- metric, tensor,
+    checkpoint, settings, notes -- in ``DataFrame.attrs``); nested fields (hyperparameters,
+    runs) stay dicts and lists in their cells. ``frames=False`` always returns lists of dicts,
+    ``frames=True`` requires pandas, None (default) uses pandas when it imports.
     The notes the commands print to stderr go to the logger "rankme" (level INFO).
     """
 
-    def __init__(self, path: Optional[str] = None) -> None:
+    def __init__(self, path: Optional[str] = None, *, frames: Optional[bool] = None) -> None:
         self.path = _rankme._resolve_database(path or "")
+        self.frames = frames
         _rankme._describe(self.path)
+
+    def _frame(self, rows: Rows, document: Optional[dict[str, Any]] = None) -> Any:
+        """A DataFrame of `rows` (the rest of the JSON document in .attrs), or the rows."""
+        pandas = _pandas(self.frames)
+        if pandas is None:
+            return rows
+        frame = pandas.DataFrame(rows)
+        if document is not None:
+            frame.attrs.update({k: v for k, v in document.items() if v is not rows})
+        return frame
+
+    def _table(self, text: str, key: str) -> Any:
+        document = json.loads(text)
+        return self._frame(document[key], document)
 
     def __repr__(self) -> str:
         return f"rankme.Database({self.path!r})"
@@ -67,13 +88,13 @@ class Database:
     def runs(self) -> Any:
         """One row per run, as ``rankme runs --json``: run, path, config_id, hyperparameters,
         seed, layout, status, checkpoints, failures, latest (its last score, a dict)."""
-        return _frame(json.loads(_rankme._runs(self.path)))
+        return self._frame(json.loads(_rankme._runs(self.path)))
 
     def scores(self) -> Any:
         """Every stored score, one row each: run, config_id, seed and the fields of
         ``rankme show RUN --json``'s "scores" (checkpoint, step, epoch, tensor, metric, value,
         status, method, rows_used, cols, dtype, settings, files)."""
-        return _frame(json.loads(_rankme._scores(self.path)))
+        return self._frame(json.loads(_rankme._scores(self.path)))
 
     def leaderboard(
         self,
@@ -90,7 +111,7 @@ class Database:
         s = self._selection(metric, tensor, checkpoint, within, collapse_fraction)
         notes, text = _rankme._leaderboard(self.path, s, int(top))
         _note(notes)
-        return _frame(_rows(json.loads(text)))
+        return self._table(text, "configurations")
 
     def best(
         self,
@@ -122,7 +143,7 @@ class Database:
         s = self._selection(metric, tensor, checkpoint, within, collapse_fraction)
         notes, text = _rankme._marginals(self.path, s)
         _note(notes)
-        return _frame(_rows(json.loads(text)))
+        return self._table(text, "marginals")
 
     def validate(
         self,
@@ -137,30 +158,21 @@ class Database:
         collapse_fraction: float = 0.01,
     ) -> Any:
         """``rankme validate --labels FILE --format json``: rank correlation and regret of the
-        label-free pick. Imports the label file into the database first (as the command does);
+        label-free pick, one row per group ("all" first; the document's "agreement"; its
+        per-configuration "configurations" in ``.attrs``). Imports the label file into the database first (as the command does);
         without ``labels`` the stored labels are used."""
         s = self._selection(metric, tensor, checkpoint, within, collapse_fraction)
         notes, text = _rankme._validate(
             self.path, s, labels or "", label_column, bool(lower_is_better)
         )
         _note(notes)
-        return _frame(_rows(json.loads(text)))
+        return self._table(text, "agreement")
 
 
-def _rows(document: Any) -> Rows:
-    """The table rows of a JSON export: the list itself, or the list inside its one table key."""
-    if isinstance(document, builtins.list):
-        return document
-    for key in ("rows", "configurations", "groups", "marginals", "entries"):
-        if isinstance(document, dict) and isinstance(document.get(key), builtins.list):
-            return document[key]
-    return [document]
-
-
-def open(path: Optional[str] = None) -> Database:  # noqa: A001 - rankme.open, as sqlite3 has
-    """Opens a rankme database (default: $RANKME_DB, else ./rankme.db). Raises
-    rankme.DatabaseError when the file is missing or not a rankme database."""
-    return Database(path)
+def open(path: Optional[str] = None, *, frames: Optional[bool] = None) -> Database:  # noqa: A001
+    """Opens a rankme database (default: $RANKME_DB, else ./rankme.db); see :class:`Database`.
+    Raises rankme.DatabaseError when the file is missing or not a rankme database."""
+    return Database(path, frames=frames)
 
 
 def ingest(

@@ -162,7 +162,9 @@ void RegisterApp(py::module_& m) {
   m.def(
       "_leaderboard",
       [](const std::string& db, const Selection& s, std::size_t top) {
-        const ranking::Leaderboard board = app::LoadLeaderboard(Resolve(db, s));
+        app::SelectionOptions options = Resolve(db, s);
+        options.with_files = true;  // as `rankme leaderboard --format json`
+        const ranking::Leaderboard board = app::LoadLeaderboard(options);
         return WithNotes(board.notes, app::RenderLeaderboard(board, app::ExportFormat::kJson, top));
       },
       py::arg("db"), py::arg("selection"), py::arg("top") = 0);
