@@ -1,4 +1,5 @@
 // Scoring of in-memory arrays: the engine's ComputeRankme on a RowStream over the array.
+#include <fmt/format.h>
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
@@ -59,11 +60,11 @@ Scored Compute(const py::array& array, const ScoreRequest& request) {
 ScoreRequest MakeRequest(const std::string& dtype, bool flatten, double eps,
                          std::int64_t max_samples, std::uint64_t seed, const std::string& method,
                          int threads) {
-  if (!(eps >= 0))
-    throw UsageError("eps must be a non-negative number, got " + std::to_string(eps));
+  if (!(eps >= 0)) {
+    throw UsageError(fmt::format("eps must be a non-negative number, got {}", eps));
+  }
   if (max_samples < 0) {
-    throw UsageError("max_samples must be >= 0 (0 = every row), got " +
-                     std::to_string(max_samples));
+    throw UsageError(fmt::format("max_samples must be >= 0 (0 = every row), got {}", max_samples));
   }
   ScoreRequest request;
   request.stream.dtype = dtype;

@@ -188,8 +188,10 @@ def test_bad_inputs_raise_the_documented_errors():
         rankme.score(CASES["flat"], method="svd")
     with pytest.raises(rankme.UsageError, match="unknown metric 'lidar'"):
         rankme.score(CASES["flat"], metrics=("rankme", "lidar"))
-    with pytest.raises(rankme.UsageError, match="max_samples"):
+    with pytest.raises(rankme.UsageError, match="max_samples must be >= 0.*got -1"):
         rankme.score(CASES["flat"], max_samples=-1)
+    with pytest.raises(rankme.UsageError, match="eps must be a non-negative number, got -1e-07"):
+        rankme.score(CASES["flat"], eps=-1e-7)
 
 
 def test_broadcast_view_is_copied_and_scored():
