@@ -14,6 +14,8 @@ and what each item measures. Items (pick a subset by number, default all):
   9 realistic spectra at 25600x2048 float32 vs numpy SVD: power law 1/k, exponential decay to
     1e-3, BatchNorm + ReLU of a Gaussian projection, rank 200, rank 1 (the tier each takes);
     the float64 Gram tier vs its own floor (dsyrk + dsyevd)
+  10 Python: rankme.score on 25600x2048 float32 vs numpy SVD, torch svdvals, the command on the
+     same matrix in a file; float16 torch input vs float32 and its peak (bench/python_score.py)
 
 Timings alternate between the two sides of each ratio (A B A B ...), `--repeat` times, and the
 table shows medians. rankme picks its BLAS kernels itself (it re-executes with
@@ -127,6 +129,36 @@ class Bench:
         self.rows.append((item, what, figure, target, status, detail))
         print(f"  [{item}] {what}: {figure} (target {target}) {status} -- {detail}  "
               f"[load {loadavg()}]", flush=True)
+
+    def item_10(self):
+        package = os.path.join(self.args.build, "python", "rankme")
+        if not os.path.isdir(package):
+            self.add(10, "Python module", "not built", "-", None, "configure with "
+                     "-DRANKME_BUILD_PYTHON=ON (needs python3-dev, pybind11-dev)")
+            return
+        out = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "python_score.py"), "--json",
+                              "--build", self.args.build, "--repeat", str(self.args.repeat)],
+                             check=True, capture_output=True, text=True).stdout
+        r = json.loads(out)
+        self.kernels["python"] = f"OpenBLAS {r['kernels']} kernels"
+        targets = {"numpy": (">= 4.5x", lambda x: x >= 4.5), "torch": ("report", None),
+                   "cli": ("<= 1.05x", lambda x: x <= 1.05),
+                   "float16": ("<= 1.2x", lambda x: x <= 1.2)}
+        for row in r["rows"]:
+            key = row["key"]
+            target, check = targets[key]
+            # Speed-ups over another tool are shown as B/A, costs as A/B.
+            speedup = key in ("numpy", "torch")
+            x = row["b"] / row["a"] if speedup else row["a"] / row["b"]
+            self.add(10, row["what"], f"{x:.2f}x", target, check(x) if check else None,
+                     f"A {row['a']:.2f} s, B {row['b']:.2f} s")
+        half = r["half_mb"]
+        # The absolute peak includes torch itself and filling the tensor; a float32 copy made
+        # while scoring would raise the high-water mark by twice the tensor.
+        self.add(10, "float16 peak growth while scoring", f"{r['half_growth_mb']:.0f} MB",
+                 f"< {2 * half:.0f} MB", r["half_growth_mb"] < 2 * half,
+                 f"{half:.0f} MB tensor, peak RSS {r['half_peak_mb']:.0f} MB; value equal to "
+                 f"the command's: {r['same_as_cli']}")
 
     # ---- data ----
 
@@ -518,7 +550,7 @@ def main():
                         help="OPENBLAS_CORETYPE for numpy and the floor program")
     parser.add_argument("--keep", metavar="DIR", help="keep generated data in DIR (reused)")
     args = parser.parse_args()
-    items = set(args.items or range(1, 10))
+    items = set(args.items or range(1, 11))
 
     if args.keep:
         os.makedirs(args.keep, exist_ok=True)
@@ -538,7 +570,8 @@ def main():
     try:
         steps = [({1, 2}, lambda: bench.item_1_2(items)), ({3}, bench.item_3),
                  ({4}, bench.item_4), ({5}, bench.item_5), ({6}, bench.item_6),
-                 ({7}, bench.item_7), ({8}, bench.item_8), ({9}, bench.item_9)]
+                 ({7}, bench.item_7), ({8}, bench.item_8), ({9}, bench.item_9),
+                 ({10}, bench.item_10)]
         for wanted, step in steps:
             if items & wanted:
                 try:
@@ -552,7 +585,7 @@ def main():
     print()
     print(f"machine: {cpu}, {os.cpu_count()} cores; load at start {start_load}, at end "
           f"{loadavg()}; {time.time() - started:.0f} s; {datetime.date.today().isoformat()}")
-    for side in ("rankme", "numpy", "floor"):
+    for side in ("rankme", "numpy", "floor", "python"):
         if side in bench.kernels:
             print(f"kernels {side}: {bench.kernels[side]}")
     headers = ("#", "measurement", "figure", "target", "status", "details (medians)")

@@ -1,0 +1,213 @@
+"""rankme.open and rankme.ingest: the rankme database, read through the engine's app layer."""
+
+from __future__ import annotations
+
+import builtins
+import json
+import logging
+from typing import Any, Callable, Iterable, Optional, Union
+
+from . import _rankme
+
+_log = logging.getLogger("rankme")
+
+Rows = list[dict[str, Any]]
+
+
+def _pandas(frames: Optional[bool]) -> Any:
+    if frames is False:
+        return None
+    try:
+        import pandas
+    except ImportError:
+        if frames:
+            raise
+        return None
+    return pandas
+
+
+def _note(notes: Iterable[str]) -> None:
+    for note in notes:
+        _log.info("%s", note)
+
+
+class Database:
+    """A rankme database, opened read-only for every query (as the commands do).
+
+    Every method returns exactly the numbers the command prints with ``--json`` /
+    ``--format json`` (the same app functions produce the same JSON, parsed here): a pandas
+    DataFrame of its rows when pandas is installed, else a list of dicts. The ranking methods
+    take the command's options: ``metric`` (default "rankme"), ``tensor`` (default: embeddings
+    when present), ``checkpoint`` ("last", "best", "step=S", "epoch=E", "mean-last=K"),
+    ``within`` (rank separately per value of this hyperparameter), ``collapse_fraction``.
+    Tables come from the JSON document's list of rows (its other fields -- metric, tensor,
+    checkpoint, settings, notes -- in ``DataFrame.attrs``); nested fields (hyperparameters,
+    runs) stay dicts and lists in their cells. ``frames=False`` always returns lists of dicts,
+    ``frames=True`` requires pandas, None (default) uses pandas when it imports.
+    The notes the commands print to stderr go to the logger "rankme" (level INFO).
+    """
+
+    def __init__(self, path: Optional[str] = None, *, frames: Optional[bool] = None) -> None:
+        self.path = _rankme._resolve_database(path or "")
+        self.frames = frames
+        _rankme._describe(self.path)
+
+    def _frame(self, rows: Rows, document: Optional[dict[str, Any]] = None) -> Any:
+        """A DataFrame of `rows` (the rest of the JSON document in .attrs), or the rows."""
+        pandas = _pandas(self.frames)
+        if pandas is None:
+            return rows
+        frame = pandas.DataFrame(rows)
+        if document is not None:
+            frame.attrs.update({k: v for k, v in document.items() if v is not rows})
+        return frame
+
+    def _table(self, text: str, key: str) -> Any:
+        document = json.loads(text)
+        return self._frame(document[key], document)
+
+    def __repr__(self) -> str:
+        return f"rankme.Database({self.path!r})"
+
+    def _selection(
+        self,
+        metric: str,
+        tensor: Optional[str],
+        checkpoint: Union[str, int],
+        within: Optional[str],
+        collapse_fraction: float,
+    ) -> Any:
+        s = _rankme._Selection()
+        s.metric = metric
+        s.tensor = tensor or ""
+        s.checkpoint = f"step={checkpoint}" if isinstance(checkpoint, int) else checkpoint
+        s.within = within or ""
+        s.collapse_fraction = float(collapse_fraction)
+        return s
+
+    def runs(self) -> Any:
+        """One row per run, as ``rankme runs --json``: run, path, config_id, hyperparameters,
+        seed, layout, status, checkpoints, failures, latest (its last score, a dict)."""
+        return self._frame(json.loads(_rankme._runs(self.path)))
+
+    def scores(self) -> Any:
+        """Every stored score, one row each: run, config_id, seed and the fields of
+        ``rankme show RUN --json``'s "scores" (checkpoint, step, epoch, tensor, metric, value,
+        status, method, rows_used, cols, dtype, settings, files)."""
+        return self._frame(json.loads(_rankme._scores(self.path)))
+
+    def leaderboard(
+        self,
+        *,
+        within: Optional[str] = None,
+        metric: str = "rankme",
+        tensor: Optional[str] = None,
+        checkpoint: Union[str, int] = "last",
+        collapse_fraction: float = 0.01,
+        top: int = 0,
+    ) -> Any:
+        """Ranked configurations, seeds aggregated: the rows of
+        ``rankme leaderboard --format json`` (``top``: at most this many per group, 0 = all)."""
+        s = self._selection(metric, tensor, checkpoint, within, collapse_fraction)
+        notes, text = _rankme._leaderboard(self.path, s, int(top))
+        _note(notes)
+        return self._table(text, "configurations")
+
+    def best(
+        self,
+        *,
+        within: Optional[str] = None,
+        metric: str = "rankme",
+        tensor: Optional[str] = None,
+        checkpoint: Union[str, int] = "last",
+        collapse_fraction: float = 0.01,
+    ) -> dict[str, Any]:
+        """``rankme best --json`` as a dict: the pick per group with its evidence, and the
+        alternatives (always a dict: it is one document, not a table)."""
+        s = self._selection(metric, tensor, checkpoint, within, collapse_fraction)
+        notes, text = _rankme._best(self.path, s)
+        _note(notes)
+        return json.loads(text)
+
+    def marginals(
+        self,
+        *,
+        within: Optional[str] = None,
+        metric: str = "rankme",
+        tensor: Optional[str] = None,
+        checkpoint: Union[str, int] = "last",
+        collapse_fraction: float = 0.01,
+    ) -> Any:
+        """Mean score per value of each varying hyperparameter: the rows of
+        ``rankme marginals --format json``."""
+        s = self._selection(metric, tensor, checkpoint, within, collapse_fraction)
+        notes, text = _rankme._marginals(self.path, s)
+        _note(notes)
+        return self._table(text, "marginals")
+
+    def validate(
+        self,
+        labels: Optional[str] = None,
+        *,
+        label_column: str = "",
+        lower_is_better: bool = False,
+        within: Optional[str] = None,
+        metric: str = "rankme",
+        tensor: Optional[str] = None,
+        checkpoint: Union[str, int] = "last",
+        collapse_fraction: float = 0.01,
+    ) -> Any:
+        """``rankme validate --labels FILE --format json``: rank correlation and regret of the
+        label-free pick, one row per group ("all" first; the document's "agreement"; its
+        per-configuration "configurations" in ``.attrs``). Imports the label file into the database first (as the command does);
+        without ``labels`` the stored labels are used."""
+        s = self._selection(metric, tensor, checkpoint, within, collapse_fraction)
+        notes, text = _rankme._validate(
+            self.path, s, labels or "", label_column, bool(lower_is_better)
+        )
+        _note(notes)
+        return self._table(text, "agreement")
+
+
+def open(path: Optional[str] = None, *, frames: Optional[bool] = None) -> Database:  # noqa: A001
+    """Opens a rankme database (default: $RANKME_DB, else ./rankme.db); see :class:`Database`.
+    Raises rankme.DatabaseError when the file is missing or not a rankme database."""
+    return Database(path, frames=frames)
+
+
+def ingest(
+    dirs: Union[str, Iterable[str]],
+    *,
+    db: Optional[str] = None,
+    jobs: int = 0,
+    tensors: Iterable[str] = (),
+    eps: float = 1e-7,
+    max_samples: int = 25600,
+    seed: int = 0,
+    flatten: bool = False,
+    settle_seconds: float = 30.0,
+    progress: Optional[Callable[[str, str, int, int], Any]] = None,
+) -> dict[str, Any]:
+    """Runs ``rankme ingest DIR...``: discover, score and store, incremental and idempotent.
+
+    ``progress(event, what, a, b)`` is called on this thread: ``("plan", root, total,
+    unchanged)`` once per sweep, then ``(outcome, label, done, total)`` per file group, outcome
+    being ok | touched | failed | not_ready. An exception of the callback, or Ctrl-C, is raised
+    once the ingest has finished the work in flight (the database stays consistent).
+    Returns the summary of ``rankme ingest --json``.
+    """
+    if isinstance(dirs, str):
+        dirs = [dirs]
+    text = _rankme._ingest(
+        builtins.list(dirs),
+        _rankme._resolve_database(db or ""),
+        int(jobs),
+        builtins.list(tensors),
+        float(eps),
+        int(max_samples),
+        int(seed),
+        bool(flatten),
+        float(settle_seconds),
+        progress,
+    )
+    return json.loads(text)
