@@ -82,13 +82,13 @@ def score(
     Settings are those of ``rankme score``: ``eps`` is added after the L1 normalisation;
     matrices with more than ``max_samples`` rows (0 = all) are subsampled with the documented
     SplitMix64 algorithm seeded by ``seed``; ``method`` is ``"auto"`` (the certified Gram fast
-    path, else exact), ``"gram"`` or ``"qr"`` (exact). ``flatten`` scores arrays of rank > 2 as
+    path, else exact), ``"gram32"``, ``"gram64"`` or ``"qr"`` (exact). ``flatten`` scores arrays of rank > 2 as
     N x (product of the other dims), refused otherwise. ``threads``: BLAS threads, 0 = all
     cores (as the command). ``metrics``: the metrics to compute; "rankme" today.
 
     Returns a dict with the fields of ``rankme score --json``: ``rankme`` (None when
     degenerate), ``status`` ("ok" or "degenerate"), ``rows_used``, ``rows_total``, ``cols``,
-    ``dtype``, ``shape``, ``method`` (the path that produced the value: "gram" or "qr"),
+    ``dtype``, ``shape``, ``method`` (the path that produced the value: "gram32", "gram64" or "qr"),
     ``error_bound`` (estimated relative error against a float64 SVD), ``seconds``,
     ``warnings``, and ``settings`` (algorithm_version, eps, max_samples, seed, method asked);
     with ``spectrum=True`` also ``singular_values`` (float64 array, descending).

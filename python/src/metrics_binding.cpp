@@ -23,9 +23,10 @@ constexpr const char* kKnownMetrics = "rankme";
 
 metrics::RankmeOptions::Method ParseMethod(const std::string& name) {
   if (name == "auto") return metrics::RankmeOptions::Method::kAuto;
-  if (name == "gram") return metrics::RankmeOptions::Method::kGram;
+  if (name == "gram" || name == "gram32") return metrics::RankmeOptions::Method::kGram32;
+  if (name == "gram64") return metrics::RankmeOptions::Method::kGram64;
   if (name == "qr") return metrics::RankmeOptions::Method::kExact;
-  throw UsageError("unknown method '" + name + "' (known: auto, gram, qr)");
+  throw UsageError("unknown method '" + name + "' (known: auto, gram32, gram64, qr)");
 }
 
 struct ScoreRequest {

