@@ -57,4 +57,18 @@ set -e
 "$RANKME" score -v "$npy" 2>"$tmp/err" >/dev/null
 grep -q "BLAS: OpenBLAS" "$tmp/err" || fail "no kernel line"
 if grep -q avx2 /proc/cpuinfo; then ! grep -q Prescott "$tmp/err" || fail "slow kernels"; fi
+# A forced Gram tier on a rank-deficient matrix is kept but said to be uncertified; the exact
+# path and a certified Gram say nothing.
+/usr/bin/python3 -c "
+import numpy as np
+rng = np.random.default_rng(3)
+np.save('$tmp/rank1.npy', np.tile(rng.standard_normal((1, 64)), (2000, 1)).astype('f4'))
+np.save('$tmp/flat.npy', rng.standard_normal((2000, 64)).astype('f4'))"
+"$RANKME" score --method gram32 "$tmp/rank1.npy" 2>"$tmp/err" >/dev/null
+grep -q "gram32 result NOT certified: error bound .* exceeds the accuracy contract 1e-06" "$tmp/err" ||
+  fail "no uncertified note: $(cat "$tmp/err")"
+"$RANKME" score --method qr "$tmp/rank1.npy" 2>"$tmp/err" >/dev/null
+grep -q "NOT certified" "$tmp/err" && fail "qr said uncertified"
+"$RANKME" score --method gram32 "$tmp/flat.npy" 2>"$tmp/err" >/dev/null
+grep -q "NOT certified" "$tmp/err" && fail "a certified gram32 said uncertified: $(cat "$tmp/err")"
 echo "score_test: ok"
