@@ -2,11 +2,16 @@
 
 #include <cstdlib>
 
+#include "rankme/core/error.h"
+
 namespace rankme::app {
 
 std::string ResolveDatabasePath(const std::string& flag) {
   if (!flag.empty()) return flag;
-  if (const char* env = std::getenv("RANKME_DB"); env != nullptr && *env != '\0') return env;
+  if (const char* env = std::getenv("RANKME_DB"); env != nullptr) {
+    if (*env == '\0') throw UsageError("RANKME_DB is set but empty; unset it or name a file");
+    return env;
+  }
   return "rankme.db";
 }
 

@@ -100,7 +100,9 @@ DemoResult RunDemo(const DemoOptions& options) {
   DemoResult result;
   result.dir = options.dir.empty() ? DefaultDir() : options.dir;
   const fs::path dir = result.dir;
-  fs::create_directories(dir / "spectra");
+  std::error_code ec;
+  fs::create_directories(dir / "spectra", ec);
+  if (ec) throw IoError("cannot make the demo folder: " + ec.message(), result.dir);
 
   const std::int64_t n = 2048, d = 256;
   std::uint64_t seed = 1;

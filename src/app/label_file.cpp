@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "app/json_text_internal.h"
+#include "rankme/report/table.h"
 #include "rankme/core/error.h"
 
 namespace rankme::app {
@@ -118,8 +120,20 @@ LabelFile FromRows(const std::vector<std::string>& names, const std::vector<Row>
     const std::string cell = get(file.column);
     if (cell.empty()) continue;
     const auto value = ParseNumber(cell);
+    // A cell is quoted in a message at most 40 bytes long, made visible: a label file may hold
+    // NUL bytes, newlines or megabyte fields, and the message stays one short line.
+    const auto shown = [](const std::string& text) {
+      std::string out = report::VisibleText(text.substr(0, 40));
+      if (text.size() > 40) out += "...";
+      return out;
+    };
     if (!value) {
-      throw FormatError(fmt::format("'{}' in column {} is not a number", cell, file.column),
+      throw FormatError(
+          fmt::format("'{}' in column {} is not a number", shown(cell), file.column), source);
+    }
+    if (!std::isfinite(*value)) {
+      throw FormatError(fmt::format("'{}' in column {} is not a finite number (run {})", shown(cell),
+                                    file.column, shown(get("run"))),
                         source);
     }
     LabelEntry entry;

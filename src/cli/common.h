@@ -9,7 +9,10 @@ namespace rankme::cli {
 
 /// Adds --db (the database file; default $RANKME_DB, else ./rankme.db) bound to `target`.
 inline void AddDatabaseOption(CLI::App& sub, std::string& target) {
-  sub.add_option("--db", target, "database file (default: $RANKME_DB, else ./rankme.db)");
+  sub.add_option("--db", target, "database file (default: $RANKME_DB, else ./rankme.db)")
+      ->check(CLI::Validator(
+          [](std::string& path) { return path.empty() ? std::string("'' is not a file name") : ""; },
+          "FILE"));
 }
 
 /// Adds --max-memory (the memory budget for scoring one tensor, e.g. 4GB, 512MB, 2GiB; default

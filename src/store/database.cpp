@@ -34,7 +34,8 @@ std::string SqlQuote(const std::string& text) {
 std::string FreeBackupPath(const std::string& path, int version) {
   const std::string base = path + ".v" + std::to_string(version) + ".bak";
   std::string candidate = base;
-  for (int i = 1; std::filesystem::exists(candidate); ++i)
+  std::error_code ec;
+  for (int i = 1; std::filesystem::exists(candidate, ec); ++i)
     candidate = base + "." + std::to_string(i);
   return candidate;
 }
@@ -101,7 +102,19 @@ int Database::LatestSchemaVersion() {
 }
 
 Database Database::Open(const std::string& path, const DatabaseOptions& options) {
-  if (!options.create && !std::filesystem::exists(path)) {
+  if (path.empty()) throw StoreError("the database path is empty (--db or RANKME_DB)", "");
+  std::error_code status_error;
+  const auto status = std::filesystem::status(path, status_error);
+  if (status_error && status_error != std::errc::no_such_file_or_directory) {
+    throw StoreError("cannot open: " + status_error.message(), path);
+  }
+  if (std::filesystem::is_directory(status)) {
+    throw StoreError("is a folder, not a database file", path);
+  }
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    throw StoreError("is not a regular file (a device, FIFO or socket), not a database", path);
+  }
+  if (!options.create && !std::filesystem::exists(status)) {
     throw StoreError("no database here (run `rankme ingest` first, or pass --db)", path);
   }
   int flags = options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
