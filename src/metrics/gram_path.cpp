@@ -242,8 +242,9 @@ constexpr std::size_t kLaneMaxGramBytes = std::size_t{64} << 20;
 
 int GramLanes(std::int64_t dim, std::int64_t rows, std::int64_t block_rows) {
   const std::int64_t blocks = (rows + block_rows - 1) / block_rows;
-  const auto gram_bytes = static_cast<std::size_t>(dim * dim) * sizeof(double);
-  return blocks >= kLaneMinBlocks && gram_bytes <= kLaneMaxGramBytes ? 2 : 1;
+  // In double: a declared (not yet checked) dimension can be large enough to overflow dim².
+  const double gram_bytes = static_cast<double>(dim) * static_cast<double>(dim) * sizeof(double);
+  return blocks >= kLaneMinBlocks && gram_bytes <= static_cast<double>(kLaneMaxGramBytes) ? 2 : 1;
 }
 
 GramSpectrum ComputeGramSpectrum(RowStream& stream, const RowPlan& plan, bool single_precision,
