@@ -21,51 +21,18 @@ namespace rankme::python {
 
 namespace {
 
-// One score as `rankme show RUN --json` prints it.
-json ScoreJson(const CheckpointScore& s) {
-  return {{"checkpoint", s.checkpoint},
-          {"step", s.step ? json(*s.step) : nullptr},
-          {"epoch", s.epoch ? json(*s.epoch) : nullptr},
-          {"tensor", s.tensor},
-          {"metric", s.metric},
-          {"value", s.value ? json(*s.value) : nullptr},
-          {"status", s.status},
-          {"method", s.method},
-          {"rows_used", s.rows_used},
-          {"cols", s.cols},
-          {"dtype", s.dtype},
-          {"settings", json::parse(s.settings_key)},
-          {"files", json::parse(s.files)}};
-}
-
-// `rankme runs --json`.
-std::string RunsJson(const std::string& db) {
-  json out = json::array();
-  for (const auto& r : app::ListRuns(db)) {
-    out.push_back({{"run", r.run.name},
-                   {"path", r.run.path},
-                   {"config_id", r.run.config_id},
-                   {"hyperparameters", json::parse(r.run.config_key)},
-                   {"seed", r.run.seed ? json(*r.run.seed) : nullptr},
-                   {"layout", r.run.layout},
-                   {"status", r.run.status},
-                   {"checkpoints", r.checkpoints},
-                   {"failures", r.failures},
-                   {"latest", r.latest ? ScoreJson(*r.latest) : nullptr}});
-  }
-  return out.dump();
-}
+// `rankme runs --json`, rendered by app as the command does.
+std::string RunsJson(const std::string& db) { return app::RenderRunsJson(app::ListRuns(db)); }
 
 // Every score of every run: the "scores" of `rankme show RUN --json`, each with its run.
 std::string ScoresJson(const std::string& db) {
   json out = json::array();
   for (const auto& overview : app::ListRuns(db)) {
-    const app::RunDetail detail = app::ShowRun(db, overview.run.path);
-    for (const auto& s : detail.scores) {
-      json row = {{"run", detail.run.name},
-                  {"config_id", detail.run.config_id},
-                  {"seed", detail.run.seed ? json(*detail.run.seed) : nullptr}};
-      row.update(ScoreJson(s));
+    const json detail = json::parse(app::RenderRunJson(app::ShowRun(db, overview.run.path)));
+    for (const auto& s : detail["scores"]) {
+      json row = {
+          {"run", detail["run"]}, {"config_id", detail["config_id"]}, {"seed", detail["seed"]}};
+      row.update(s);
       out.push_back(std::move(row));
     }
   }

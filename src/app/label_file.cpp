@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "app/json_text_internal.h"
-#include "rankme/report/table.h"
 #include "rankme/core/error.h"
+#include "rankme/report/table.h"
 
 namespace rankme::app {
 
@@ -128,12 +128,12 @@ LabelFile FromRows(const std::vector<std::string>& names, const std::vector<Row>
       return out;
     };
     if (!value) {
-      throw FormatError(
-          fmt::format("'{}' in column {} is not a number", shown(cell), file.column), source);
+      throw FormatError(fmt::format("'{}' in column {} is not a number", shown(cell), file.column),
+                        source);
     }
     if (!std::isfinite(*value)) {
-      throw FormatError(fmt::format("'{}' in column {} is not a finite number (run {})", shown(cell),
-                                    file.column, shown(get("run"))),
+      throw FormatError(fmt::format("'{}' in column {} is not a finite number (run {})",
+                                    shown(cell), file.column, shown(get("run"))),
                         source);
     }
     LabelEntry entry;

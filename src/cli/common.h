@@ -11,7 +11,9 @@ namespace rankme::cli {
 inline void AddDatabaseOption(CLI::App& sub, std::string& target) {
   sub.add_option("--db", target, "database file (default: $RANKME_DB, else ./rankme.db)")
       ->check(CLI::Validator(
-          [](std::string& path) { return path.empty() ? std::string("'' is not a file name") : ""; },
+          [](std::string& path) {
+            return path.empty() ? std::string("'' is not a file name") : "";
+          },
           "FILE"));
 }
 

@@ -93,9 +93,10 @@ int Run(const ScoreOptions& options) {
       const double contract = s.info.dtype == DType::kFloat64 ? 1e-9 : 1e-6;
       if (r.status == metrics::RankmeResult::Status::kOk && r.method_used != "qr" &&
           !(r.error_bound <= contract)) {
-        PrintNote(fmt::format("{}: {} result NOT certified: error bound {:.2g} exceeds the "
-                              "accuracy contract {:g} (--method auto or qr is exact)",
-                              s.spec, r.method_used, r.error_bound, contract));
+        PrintNote(
+            fmt::format("{}: {} result NOT certified: error bound {:.2g} exceeds the "
+                        "accuracy contract {:g} (--method auto or qr is exact)",
+                        s.spec, r.method_used, r.error_bound, contract));
       }
       const std::string file = s.tensor.empty() ? s.path : s.path + "#" + s.tensor;
       table.rows.push_back({file, fmt::format("{}/{}", r.rows_used, r.rows_total),

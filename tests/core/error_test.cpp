@@ -20,12 +20,10 @@ TEST_CASE("Each error class names its kind and its exit code", "[core]") {
   const ConfigError config("nests too deeply", "config.yaml");
   const UsageError usage("unknown tensor", "a.npy");
   const StoreError store("not a database", "r.db");
-  const Case cases[] = {{io, "io", ExitCode::kBadInput},
-                        {format, "format", ExitCode::kBadInput},
-                        {data, "data", ExitCode::kBadInput},
-                        {config, "config", ExitCode::kBadInput},
-                        {usage, "usage", ExitCode::kUsage},
-                        {store, "store", ExitCode::kStore}};
+  const Case cases[] = {
+      {io, "io", ExitCode::kBadInput},     {format, "format", ExitCode::kBadInput},
+      {data, "data", ExitCode::kBadInput}, {config, "config", ExitCode::kBadInput},
+      {usage, "usage", ExitCode::kUsage},  {store, "store", ExitCode::kStore}};
   for (const Case& c : cases) {
     INFO(c.error.what());
     CHECK(std::strcmp(c.error.kind(), c.kind) == 0);

@@ -1,6 +1,7 @@
 // Allowed: metrics includes itself, core, its private header, Eigen, fmt and the standard library.
-#include <Eigen/Dense>
 #include <fmt/format.h>
+
+#include <Eigen/Dense>
 #include <vector>
 
 #include "metrics/metrics_internal.h"
