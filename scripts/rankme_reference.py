@@ -22,11 +22,16 @@ CASES.json is a list of cases; each case is an object with
   eps       RankMe eps (default 1e-7)
   max_samples, sample_seed   subsample as rankme::metrics::SubsampleRows does (0 = all rows)
   nan_at    [row, col]: that value becomes NaN after rounding
+  metrics   false: leave the sister metrics out (null)
+  offset    adds offset times a fixed uniform(1, 2) row to every row before rounding (a mean
+            much larger than the spread when offset is large)
 
 For each case it writes OUTDIR/<name>.bin (the rounded matrix, row-major little-endian float64)
 and OUTDIR/<name>.json: rows, cols, dtype, rankme (null when undefined), sigma (float64 SVD of
 the scored rows, descending, divided by 2^sigma_exponent), sigma_exponent and selected (the
-subsampled row indices, or null). The SVD is of the rows divided by a power of two that brings
+subsampled row indices, or null), and metrics: every sister metric of DESIGN.md §2 by its
+definition (rankme_centered, stable_rank, nesum, participation_ratio, alpha_req, alpha_req_r2;
+null when undefined), the centred matrix being the scored rows minus their float64 mean. The SVD is of the rows divided by a power of two that brings
 their largest magnitude into [0.5, 1) (exact), so that matrices near DBL_MAX or made of
 subnormals get their true singular values (sigma * 2^sigma_exponent), which may be beyond the
 float64 range.
@@ -122,8 +127,10 @@ def make_matrix(case):
     col_factor = np.ones(d)
     for first_col, factor in case.get("col_scales", []):
         col_factor[first_col:] = factor
-    return round_to(z * row_factor[:, None] * col_factor[None, :] * case.get("scale", 1.0),
-                    case["dtype"])
+    z = z * row_factor[:, None] * col_factor[None, :] * case.get("scale", 1.0)
+    if case.get("offset"):
+        z = z + case["offset"] * np.random.default_rng(12345).uniform(1, 2, (1, d))
+    return round_to(z, case["dtype"])
 
 
 def rankme(sigma, eps):
@@ -132,6 +139,46 @@ def rankme(sigma, eps):
         return None
     p = sigma / total + eps
     return float(np.exp(-np.sum(p * np.log(p))))
+
+
+def alpha_req(lam):
+    """Weighted least squares of log lambda_i on -log i, ranks 11..min(100, K), weights 1/i."""
+    i = np.arange(11, min(100, len(lam)) + 1)
+    if len(i) == 0:
+        return None, None
+    values = lam[i - 1]
+    keep = values > 1e-12 * lam[0]
+    i, values = i[keep], values[keep]
+    if len(i) < 5:
+        return None, None
+    x, y, w = -np.log(i), np.log(values), 1.0 / i
+    mx, my = (w * x).sum() / w.sum(), (w * y).sum() / w.sum()
+    slope = (w * (x - mx) * (y - my)).sum() / (w * (x - mx) ** 2).sum()
+    ss = (w * (y - my) ** 2).sum()
+    resid = (w * (y - (slope * x + my - slope * mx)) ** 2).sum()
+    return float(slope), (float(1 - resid / ss) if ss > 0 else None)
+
+
+def sister_metrics(used, sigma, eps):
+    """Every sister metric of the scored rows; sigma: their singular values (any scale)."""
+    out = {k: None for k in ("rankme_centered", "stable_rank", "nesum", "participation_ratio",
+                             "alpha_req", "alpha_req_r2")}
+    if sigma[0] > 0:
+        out["stable_rank"] = float(((sigma / sigma[0]) ** 2).sum())
+    largest = np.abs(used).max()
+    if largest == 0:
+        return out
+    scaled = np.ldexp(used, -int(np.frexp(largest)[1]))
+    centred = scaled - scaled.mean(axis=0)
+    sc = np.linalg.svd(centred, compute_uv=False)
+    if sc[0] <= 64 * 2.0 ** -53 * np.sqrt(len(used)) * np.linalg.norm(scaled, 2):
+        return out  # every row equal, up to the rounding of centring
+    lam = sc ** 2 / (len(used) - 1)
+    out["rankme_centered"] = rankme(sc / sc[0], eps)
+    out["nesum"] = float(lam.sum() / lam[0])
+    out["participation_ratio"] = float(lam.sum() ** 2 / (lam ** 2).sum())
+    out["alpha_req"], out["alpha_req_r2"] = alpha_req(lam)
+    return out
 
 
 def main():
@@ -149,7 +196,11 @@ def main():
         exponent = int(np.frexp(largest)[1]) if largest > 0 else 0
         sigma = np.linalg.svd(np.ldexp(used, -exponent), compute_uv=False)
         value = rankme(sigma, case.get("eps", 1e-7))
+        metrics = None
+        if case.get("metrics", True) and np.isfinite(sigma).all():
+            metrics = sister_metrics(used, sigma, case.get("eps", 1e-7))
         if "nan_at" in case:
+            metrics = None
             r, c = case["nan_at"]
             z[r, c] = np.nan
             value = None
@@ -157,7 +208,8 @@ def main():
         with open(f"{out}/{case['name']}.json", "w") as f:
             json.dump({"rows": n, "cols": case["cols"], "dtype": case["dtype"], "rankme": value,
                        "sigma": sigma.tolist(), "sigma_exponent": exponent,
-                       "selected": selected}, f)
+                       "selected": selected,
+                       "metrics": metrics}, f)
 
 
 if __name__ == "__main__":

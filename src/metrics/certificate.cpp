@@ -21,6 +21,7 @@
 // orders of magnitude on every tested spectrum.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 
 #include "metrics/metrics_internal.h"
@@ -99,7 +100,8 @@ std::optional<GramSpectrum> PredictDoubleGram(const GramSpectrum& single) {
   const std::size_t k_count = lambda.size();
   GramSpectrum out = single;
   out.single_precision = false;
-  out.noise_frobenius = single.noise_frobenius * kNoiseRatio;
+  out.noise_frobenius =
+      (single.noise_frobenius - single.centring_noise) * kNoiseRatio + single.centring_noise;
   if (k_count == 0 || !(lambda[0] > 0.0)) return out;
   const double solver = 4.0 * std::sqrt(static_cast<double>(k_count)) * kUnit64 * lambda[0];
   const double band = 2.0 * single.noise_frobenius + solver;
@@ -125,6 +127,71 @@ std::optional<GramSpectrum> PredictDoubleGram(const GramSpectrum& single) {
     out.eigenvalues[j] = std::min(trend(j), std::max(lambda[j], 0.0) + band);
   }
   return out;
+}
+
+// Each eigenvalue's error is estimated as in CertifyGramSpectrum: for one clear of the band,
+// 6 standard deviations of v_kᵀ E v_k plus the second-order term band² / λ_k; inside the band,
+// the band itself. Then, with ΔT the trace's error (0 for an uncentred Gram, whose diagonal is
+// exact; the centring's rounding for a centred one):
+// - stable rank and NESum are T / λ_1: relative error <= ΔT / T + e_1 / λ_1;
+// - the participation ratio is T² / Σλ²: relative error <= 2 ΔT / T + Σ(2 λ_k e_k + e_k²) / Σλ²;
+// - α-ReQ is a weighted least-squares slope of y_i = log λ_i, |∂α/∂y_i| = w_i |x_i − x̄| / Sxx,
+//   |Δy_i| <= −log(1 − e_i / λ_i), summed over the fitted ranks; infinite when a rank of the fit
+//   range is within its error of the 1e-12 λ_1 cut-off, or of zero.
+double SisterMetricsErrorBound(const GramSpectrum& spectrum) {
+  constexpr double kUnit64 = 0x1p-53;
+  const double infinity = std::numeric_limits<double>::infinity();
+  const std::vector<double>& lambda = spectrum.eigenvalues;
+  const std::size_t k_count = lambda.size();
+  if (k_count == 0 || !(lambda[0] > 0.0)) return 0.0;  // degenerate: no values to be wrong
+  const double solver = 4.0 * std::sqrt(static_cast<double>(k_count)) * kUnit64 * lambda[0];
+  const double band = 2.0 * spectrum.noise_frobenius + solver;
+  const double entry_rms = spectrum.noise_frobenius / static_cast<double>(k_count);
+  const double lambda_std = std::sqrt(2.0) * entry_rms + 2.0 * kUnit64 * lambda[0];
+  auto error_of = [&](double l) {
+    return l >= 4.0 * band && l > 0.0 ? 6.0 * lambda_std + band * band / l : band;
+  };
+  const double trace = spectrum.trace;
+  if (!(trace > 0.0) || error_of(lambda[0]) >= lambda[0]) return infinity;
+  const double trace_error = spectrum.centring_noise;
+  double sum_sq = 0.0;
+  double sum_sq_error = 0.0;
+  for (double l : lambda) {
+    const double e = error_of(l);
+    sum_sq += l * l;
+    sum_sq_error += 2.0 * std::fabs(l) * e + e * e;
+  }
+  const double ratio_error = trace_error / trace + error_of(lambda[0]) / lambda[0];
+  const double participation_error = 2.0 * trace_error / trace + sum_sq_error / sum_sq;
+  // α-ReQ over 1-based ranks 11 … min(100, K) with λ_i > 1e-12 λ_1.
+  double alpha_error = 0.0;
+  const std::size_t last = std::min<std::size_t>(100, k_count);
+  const double cutoff = 1e-12 * lambda[0];
+  std::vector<double> x, w, dy;
+  for (std::size_t i = 11; i <= last; ++i) {
+    const double l = lambda[i - 1];
+    const double e = error_of(l);
+    if (std::fabs(l - cutoff) <= e) return infinity;  // the cut may move
+    if (l <= cutoff) continue;
+    if (e >= l) return infinity;
+    x.push_back(-std::log(static_cast<double>(i)));
+    w.push_back(1.0 / static_cast<double>(i));
+    dy.push_back(-std::log1p(-e / l));
+  }
+  if (x.size() >= 5) {
+    double sw = 0.0, swx = 0.0;
+    for (std::size_t j = 0; j < x.size(); ++j) {
+      sw += w[j];
+      swx += w[j] * x[j];
+    }
+    const double mean_x = swx / sw;
+    double sxx = 0.0;
+    for (std::size_t j = 0; j < x.size(); ++j) sxx += w[j] * (x[j] - mean_x) * (x[j] - mean_x);
+    for (std::size_t j = 0; j < x.size(); ++j) {
+      alpha_error += w[j] * std::fabs(x[j] - mean_x) / sxx * dy[j];
+    }
+  }
+  return std::max({ratio_error, participation_error, alpha_error});
 }
 
 }  // namespace rankme::metrics::internal

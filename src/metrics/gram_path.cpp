@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <future>
 #include <optional>
 
 #include "metrics/metrics_internal.h"
@@ -29,6 +30,10 @@ namespace {
 // lane's block is read, checked, side-summed and multiplied while it is still in cache.
 constexpr std::int64_t kMaxBlockRows = 8192;
 
+// How the centred Gram follows from an accumulated one: by the column sums (the Gram is ZᵀZ), or
+// by centring rows and columns of the kernel matrix (the Gram is ZZᵀ).
+enum class Centering { kColumns, kKernel };
+
 class GramAccumulator {
  public:
   GramAccumulator(std::int64_t dim, bool single_precision)
@@ -36,9 +41,11 @@ class GramAccumulator {
         single_(single_precision),
         gram_(static_cast<std::size_t>(dim * dim), 0.0),
         diag_(static_cast<std::size_t>(dim), 0.0),
+        sums_(static_cast<std::size_t>(dim), 0.0),
         probes_(static_cast<std::size_t>(dim * kProbes)),
         images_(static_cast<std::size_t>(dim * kProbes), 0.0),
         block_diag_(diag_.size()),
+        block_sums_(sums_.size()),
         block_images_(images_.size()) {
     std::uint64_t state = 0x52414E4B4D45ULL;  // fixed: results must not vary between runs
     for (double& x : probes_) {
@@ -56,6 +63,7 @@ class GramAccumulator {
   void Add(T* rows, std::int64_t count, double known_max_abs) {
     const std::size_t n = static_cast<std::size_t>(count * dim_);
     const double max_abs = known_max_abs >= 0.0 ? known_max_abs : MaxAbs(rows, n);
+    rows_ += count;
     if (max_abs == 0.0) return;
     const int block_exponent = BlockScaleExponent(max_abs);
     if (exponent_ == INT_MIN) {
@@ -67,17 +75,20 @@ class GramAccumulator {
     // `factor` to join them.
     const double factor = std::ldexp(1.0, 2 * (block_exponent - exponent_));
     std::fill(block_diag_.begin(), block_diag_.end(), 0.0);
+    std::fill(block_sums_.begin(), block_sums_.end(), 0.0);
     std::fill(block_images_.begin(), block_images_.end(), 0.0);
     if constexpr (sizeof(T) == sizeof(float)) {
       // Side sums of the values as they are (their float64 squares cannot overflow), before
       // scaling, so that anything the float32 scaling and products lose shows in the residual.
-      AddSideSums(rows, count, dim_, probes_.data(), block_images_.data(), block_diag_.data());
-      Merge(std::ldexp(1.0, -2 * exponent_));
+      AddSideSums(rows, count, dim_, probes_.data(), block_images_.data(), block_diag_.data(),
+                  block_sums_.data());
+      Merge(std::ldexp(1.0, -2 * exponent_), std::ldexp(1.0, -exponent_));
       Scale(rows, n, block_exponent);
     } else {
       Scale(rows, n, block_exponent);
-      AddSideSums(rows, count, dim_, probes_.data(), block_images_.data(), block_diag_.data());
-      Merge(factor);
+      AddSideSums(rows, count, dim_, probes_.data(), block_images_.data(), block_diag_.data(),
+                  block_sums_.data());
+      Merge(factor, std::ldexp(1.0, block_exponent - exponent_));
     }
     MultiplyBlock(rows, count, factor);
   }
@@ -85,8 +96,11 @@ class GramAccumulator {
   // Adds what `other` (same dim and precision) accumulated: the sum of the two streams of rows.
   void Absorb(const GramAccumulator& other) {
     if (other.exponent_ == INT_MIN) return;
+    rows_ += other.rows_;
     if (exponent_ == INT_MIN || other.exponent_ > exponent_) Rescale(other.exponent_);
     const double f = std::ldexp(1.0, 2 * (other.exponent_ - exponent_));
+    const double f_sums = std::ldexp(1.0, other.exponent_ - exponent_);
+    for (std::size_t i = 0; i < sums_.size(); ++i) sums_[i] += f_sums * other.sums_[i];
     for (std::int64_t i = 0; i < dim_; ++i) {
       for (std::int64_t j = i; j < dim_; ++j) gram_[i * dim_ + j] += f * other.gram_[i * dim_ + j];
     }
@@ -94,15 +108,17 @@ class GramAccumulator {
     for (std::size_t i = 0; i < images_.size(); ++i) images_[i] += f * other.images_[i];
   }
 
-  GramSpectrum Finish() {
-    GramSpectrum out;
-    out.single_precision = single_;
-    out.eigenvalues.assign(static_cast<std::size_t>(dim_), 0.0);
+  // The spectra of this Gram and of its centred version (see Centering).
+  GramSpectra Finish(Centering centering) {
+    GramSpectra out;
+    out.uncentered.single_precision = out.centered.single_precision = single_;
+    out.uncentered.eigenvalues.assign(static_cast<std::size_t>(dim_), 0.0);
+    out.centered.eigenvalues = out.uncentered.eigenvalues;
     if (exponent_ == INT_MIN) return out;  // every value zero
-    out.scale_exponent = exponent_;
+    out.uncentered.scale_exponent = out.centered.scale_exponent = exponent_;
     for (std::int64_t i = 0; i < dim_; ++i) {
       gram_[i * dim_ + i] = diag_[i];
-      out.trace += diag_[i];
+      out.uncentered.trace += diag_[i];
     }
     // Residual E X = Ĝ X − Zᵀ(Z X). The row-major upper triangle of Ĝ is a column-major lower
     // one; the probes are the columns of a column-major dim × kProbes matrix.
@@ -111,23 +127,98 @@ class GramAccumulator {
                 probes_.data(), dim_, -1.0, residual.data(), dim_);
     double sum_sq = 0.0;
     for (double v : residual) sum_sq += v * v;
-    out.noise_frobenius = std::sqrt(sum_sq / kProbes);
-    const lapack_int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'L', dim_, gram_.data(), dim_,
-                                           out.eigenvalues.data());
-    if (info != 0) throw Error("symmetric eigenvalue solver (dsyevd) did not converge");
-    std::reverse(out.eigenvalues.begin(), out.eigenvalues.end());
+    out.uncentered.noise_frobenius = std::sqrt(sum_sq / kProbes);
+    std::vector<double> centered = Centered(centering, out.uncentered, out.centered);
+    // The two eigenvalue problems on a thread each when BLAS may use two (dsytrd is mostly
+    // memory-bound matrix-vector work and scales poorly over threads), else one after the other.
+    SingleThreadedBlas blas;
+    auto solve_centered = [&] { Eigenvalues(centered, out.centered.eigenvalues); };
+    if (blas.parallel()) {
+      std::future<void> pending = std::async(std::launch::async, solve_centered);
+      Eigenvalues(gram_, out.uncentered.eigenvalues);
+      pending.get();
+    } else {
+      blas.Restore();
+      Eigenvalues(gram_, out.uncentered.eigenvalues);
+      solve_centered();
+    }
     return out;
   }
 
  private:
+  // Descending eigenvalues of the symmetric dim × dim `matrix` (lower triangle, column-major;
+  // destroyed).
+  void Eigenvalues(std::vector<double>& matrix, std::vector<double>& eigenvalues) const {
+    const lapack_int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'L', dim_, matrix.data(), dim_,
+                                           eigenvalues.data());
+    if (info != 0) throw Error("symmetric eigenvalue solver (dsyevd) did not converge");
+    std::reverse(eigenvalues.begin(), eigenvalues.end());
+  }
+
+  // The centred Gram (upper triangle, row-major) computed from this one in float64, and its
+  // trace and noise estimate in `centered`: the probe estimate of this Gram's rounding (which the
+  // centred one inherits, ||H E H||_F <= ||E||_F) plus an estimate of the centring's own
+  // rounding (the subtraction, u (|G_ij| + |c_ij|), and the float64 column sums, about
+  // u sqrt(n) per value, 4 times for margin). Where the mean is large against the spread the
+  // centred values are small against those terms and the certificate fails: the exact path
+  // follows.
+  std::vector<double> Centered(Centering centering, const GramSpectrum& uncentered,
+                               GramSpectrum& centered) const {
+    constexpr double kUnit = 0x1p-53;
+    std::vector<double> out = gram_;
+    double frobenius_sq = 0.0;
+    for (std::int64_t i = 0; i < dim_; ++i) {
+      for (std::int64_t j = i; j < dim_; ++j) {
+        const double g = gram_[i * dim_ + j];
+        frobenius_sq += (i == j ? 1.0 : 2.0) * g * g;
+      }
+    }
+    const double frobenius = std::sqrt(frobenius_sq);
+    double rounding = 0.0;
+    if (centering == Centering::kColumns) {
+      // Zc = Z − 1 mean: ZcᵀZc = ZᵀZ − s sᵀ / n, s the column sums.
+      const double n = static_cast<double>(rows_);
+      double sums_sq = 0.0;
+      for (double v : sums_) sums_sq += v * v;
+      for (std::int64_t i = 0; i < dim_; ++i) {
+        for (std::int64_t j = i; j < dim_; ++j) out[i * dim_ + j] -= sums_[i] * sums_[j] / n;
+      }
+      rounding = kUnit * (frobenius + sums_sq / n) + 8.0 * kUnit * std::sqrt(n) * uncentered.trace;
+    } else {
+      // This Gram is ZZᵀ (n × n, n = dim_): ZcZcᵀ = H ZZᵀ H with H = I − 11ᵀ/n.
+      const double n = static_cast<double>(dim_);
+      std::vector<double> row_mean(static_cast<std::size_t>(dim_), 0.0);
+      for (std::int64_t i = 0; i < dim_; ++i) {
+        for (std::int64_t j = i; j < dim_; ++j) {
+          row_mean[i] += gram_[i * dim_ + j] / n;
+          if (j != i) row_mean[j] += gram_[i * dim_ + j] / n;
+        }
+      }
+      double mean = 0.0;
+      for (double v : row_mean) mean += v / n;
+      for (std::int64_t i = 0; i < dim_; ++i) {
+        for (std::int64_t j = i; j < dim_; ++j) {
+          out[i * dim_ + j] += mean - row_mean[i] - row_mean[j];
+        }
+      }
+      rounding = 16.0 * kUnit * std::sqrt(n) * frobenius;
+    }
+    for (std::int64_t i = 0; i < dim_; ++i) centered.trace += out[i * dim_ + i];
+    centered.trace = std::max(centered.trace, 0.0);
+    centered.noise_frobenius = uncentered.noise_frobenius + rounding;
+    centered.centring_noise = rounding;
+    return out;
+  }
+
   template <typename T>
   static void Scale(T* rows, std::size_t n, int block_exponent) {
     ScaleByPowerOfTwo(rows, n, -block_exponent);
   }
 
-  // diag_ and images_ += multiplier × this block's side sums.
-  void Merge(double multiplier) {
+  // diag_ and images_ += multiplier × this block's side sums, sums_ += linear × its column sums.
+  void Merge(double multiplier, double linear) {
     for (std::size_t i = 0; i < diag_.size(); ++i) diag_[i] += multiplier * block_diag_[i];
+    for (std::size_t i = 0; i < sums_.size(); ++i) sums_[i] += linear * block_sums_[i];
     for (std::size_t i = 0; i < images_.size(); ++i) images_[i] += multiplier * block_images_[i];
   }
 
@@ -160,6 +251,8 @@ class GramAccumulator {
     }
     for (double& v : diag_) v *= f;
     for (double& v : images_) v *= f;
+    const double f_sums = std::ldexp(1.0, exponent_ - new_exponent);
+    for (double& v : sums_) v *= f_sums;
     exponent_ = new_exponent;
   }
 
@@ -167,12 +260,15 @@ class GramAccumulator {
   bool single_;
   std::vector<double> gram_;    // dim × dim, row-major; upper triangle valid
   std::vector<double> diag_;    // exact diagonal
+  std::vector<double> sums_;    // column sums
   std::vector<double> probes_;  // kProbes vectors of dim values
   std::vector<double> images_;  // kProbes vectors: sum of Bᵀ(B X)
   std::vector<double> block_diag_;
+  std::vector<double> block_sums_;
   std::vector<double> block_images_;
   std::vector<float> scratch_;
   int exponent_ = INT_MIN;  // accumulators hold the true values times 2^(-2 exponent_)
+  std::int64_t rows_ = 0;   // rows added, zero ones included
 };
 
 // Transposes columns [c0, c0 + width) of the rows × cols row-major `z` into width × rows.
@@ -186,7 +282,7 @@ void TransposeColumns(const std::vector<T>& z, std::int64_t rows, std::int64_t c
 }
 
 template <typename T>
-GramSpectrum Compute(RowStream& stream, const RowPlan& plan, bool single_precision,
+GramSpectra Compute(RowStream& stream, const RowPlan& plan, bool single_precision,
                      std::size_t block_bytes) {
   const std::int64_t cols = stream.info().cols;
   // A block's values, and the window when rows are selected.
@@ -208,7 +304,7 @@ GramSpectrum Compute(RowStream& stream, const RowPlan& plan, bool single_precisi
                           }));
     }
     for (std::size_t lane = 1; lane < grams.size(); ++lane) grams[0].Absorb(grams[lane]);
-    return grams[0].Finish();
+    return grams[0].Finish(Centering::kColumns);
   }
   // Fewer rows than columns: ZZᵀ (rows_used²) from column blocks of the rows held in memory.
   std::vector<T> z;
@@ -227,7 +323,7 @@ GramSpectrum Compute(RowStream& stream, const RowPlan& plan, bool single_precisi
     TransposeColumns(z, n, cols, c0, w, block);
     gram.Add(block.data(), w, -1.0);
   }
-  return gram.Finish();
+  return gram.Finish(Centering::kKernel);
 }
 
 }  // namespace
@@ -247,8 +343,8 @@ int GramLanes(std::int64_t dim, std::int64_t rows, std::int64_t block_rows) {
   return blocks >= kLaneMinBlocks && gram_bytes <= static_cast<double>(kLaneMaxGramBytes) ? 2 : 1;
 }
 
-GramSpectrum ComputeGramSpectrum(RowStream& stream, const RowPlan& plan, bool single_precision,
-                                 std::size_t block_bytes) {
+GramSpectra ComputeGramSpectrum(RowStream& stream, const RowPlan& plan, bool single_precision,
+                                std::size_t block_bytes) {
   return single_precision ? Compute<float>(stream, plan, true, block_bytes)
                           : Compute<double>(stream, plan, false, block_bytes);
 }

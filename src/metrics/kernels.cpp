@@ -62,26 +62,30 @@ template <typename Bits, typename T>
   return m;
 }
 
-// For R rows z at a time (so that the probes, images and diagonal, which live in L2, are read
-// once per R rows): diag += z∘z, y = zᵀX (X = `probes`, kProbes columns stored one after the
+// For R rows z at a time (so that the probes, images, diagonal and sums, which live in L2, are
+// read once per R rows): diag += z∘z, sums += z, y = zᵀX (X = `probes`, kProbes columns stored one after the
 // other), images += z yᵀ. Rows are row-major, `dim` wide.
 template <int R, typename T>
 [[gnu::always_inline]] inline void SideSumsRows(const T* rows, std::int64_t dim,
                                                 const double* probes, double* images,
-                                                double* diag) {
+                                                double* diag, double* sums) {
   const std::int64_t vector_end = dim - dim % kLanes;
   Lanes acc[R][kProbes] = {};
   for (std::int64_t j = 0; j < vector_end; j += kLanes) {
     Lanes d;
+    Lanes c;
     std::memcpy(&d, diag + j, sizeof(d));
+    std::memcpy(&c, sums + j, sizeof(c));
     Lanes x[kProbes];
     for (int p = 0; p < kProbes; ++p) std::memcpy(&x[p], probes + p * dim + j, sizeof(Lanes));
     for (int r = 0; r < R; ++r) {
       const Lanes v = LoadLanes(rows + r * dim + j);
       d += v * v;
+      c += v;
       for (int p = 0; p < kProbes; ++p) acc[r][p] += v * x[p];
     }
     std::memcpy(diag + j, &d, sizeof(d));
+    std::memcpy(sums + j, &c, sizeof(c));
   }
   double y[R][kProbes];
   for (int r = 0; r < R; ++r) {
@@ -90,7 +94,10 @@ template <int R, typename T>
       y[r][p] = SumLanes(acc[r][p]);
       for (std::int64_t j = vector_end; j < dim; ++j) y[r][p] += double(z[j]) * probes[p * dim + j];
     }
-    for (std::int64_t j = vector_end; j < dim; ++j) diag[j] += double(z[j]) * double(z[j]);
+    for (std::int64_t j = vector_end; j < dim; ++j) {
+      diag[j] += double(z[j]) * double(z[j]);
+      sums[j] += double(z[j]);
+    }
   }
   for (std::int64_t j = 0; j < vector_end; j += kLanes) {
     Lanes v[R];
@@ -112,13 +119,13 @@ template <int R, typename T>
 template <typename T>
 [[gnu::always_inline]] inline void SideSumsBody(const T* rows, std::int64_t count, std::int64_t dim,
                                                 const double* probes, double* images,
-                                                double* diag) {
+                                                double* diag, double* sums) {
   constexpr int kRows = 4;
   std::int64_t r = 0;
   for (; r + kRows <= count; r += kRows) {
-    SideSumsRows<kRows>(rows + r * dim, dim, probes, images, diag);
+    SideSumsRows<kRows>(rows + r * dim, dim, probes, images, diag, sums);
   }
-  for (; r < count; ++r) SideSumsRows<1>(rows + r * dim, dim, probes, images, diag);
+  for (; r < count; ++r) SideSumsRows<1>(rows + r * dim, dim, probes, images, diag, sums);
 }
 
 RANKME_DISPATCHED std::uint32_t MaxAbsBits32(const float* values, std::size_t count) {
@@ -130,13 +137,15 @@ RANKME_DISPATCHED std::uint64_t MaxAbsBits64(const double* values, std::size_t c
 }
 
 RANKME_DISPATCHED void SideSums32(const float* rows, std::int64_t count, std::int64_t dim,
-                                  const double* probes, double* images, double* diag) {
-  SideSumsBody(rows, count, dim, probes, images, diag);
+                                  const double* probes, double* images, double* diag,
+                                  double* sums) {
+  SideSumsBody(rows, count, dim, probes, images, diag, sums);
 }
 
 RANKME_DISPATCHED void SideSums64(const double* rows, std::int64_t count, std::int64_t dim,
-                                  const double* probes, double* images, double* diag) {
-  SideSumsBody(rows, count, dim, probes, images, diag);
+                                  const double* probes, double* images, double* diag,
+                                  double* sums) {
+  SideSumsBody(rows, count, dim, probes, images, diag, sums);
 }
 
 // Blocks of at least this many values are split in two halves run on two threads when BLAS
@@ -159,25 +168,30 @@ Bits MaxAbsBitsSplit(const T* values, std::size_t count, Bits (*kernel)(const T*
 // thread or two, so the sums do not depend on the thread count.
 template <typename T>
 void SideSumsSplit(const T* rows, std::int64_t count, std::int64_t dim, const double* probes,
-                   double* images, double* diag,
+                   double* images, double* diag, double* sums,
                    void (*kernel)(const T*, std::int64_t, std::int64_t, const double*, double*,
-                                  double*)) {
+                                  double*, double*)) {
   const std::int64_t half = count / 2;
   std::vector<double> second_images(static_cast<std::size_t>(kProbes * dim), 0.0);
   std::vector<double> second_diag(static_cast<std::size_t>(dim), 0.0);
+  std::vector<double> second_sums(static_cast<std::size_t>(dim), 0.0);
   auto second = [&] {
-    kernel(rows + half * dim, count - half, dim, probes, second_images.data(), second_diag.data());
+    kernel(rows + half * dim, count - half, dim, probes, second_images.data(), second_diag.data(),
+           second_sums.data());
   };
   if (InParallel(static_cast<std::size_t>(count * dim))) {
     std::future<void> pending = std::async(std::launch::async, second);
-    kernel(rows, half, dim, probes, images, diag);
+    kernel(rows, half, dim, probes, images, diag, sums);
     pending.get();
   } else {
-    kernel(rows, half, dim, probes, images, diag);
+    kernel(rows, half, dim, probes, images, diag, sums);
     second();
   }
   for (std::size_t i = 0; i < second_images.size(); ++i) images[i] += second_images[i];
-  for (std::size_t j = 0; j < second_diag.size(); ++j) diag[j] += second_diag[j];
+  for (std::size_t j = 0; j < second_diag.size(); ++j) {
+    diag[j] += second_diag[j];
+    sums[j] += second_sums[j];
+  }
 }
 
 }  // namespace
@@ -197,13 +211,13 @@ double MaxAbs(const double* values, std::size_t count) {
 }
 
 void AddSideSums(const float* rows, std::int64_t count, std::int64_t dim, const double* probes,
-                 double* images, double* diag) {
-  SideSumsSplit(rows, count, dim, probes, images, diag, SideSums32);
+                 double* images, double* diag, double* sums) {
+  SideSumsSplit(rows, count, dim, probes, images, diag, sums, SideSums32);
 }
 
 void AddSideSums(const double* rows, std::int64_t count, std::int64_t dim, const double* probes,
-                 double* images, double* diag) {
-  SideSumsSplit(rows, count, dim, probes, images, diag, SideSums64);
+                 double* images, double* diag, double* sums) {
+  SideSumsSplit(rows, count, dim, probes, images, diag, sums, SideSums64);
 }
 
 void ScaleByPowerOfTwo(float* values, std::size_t count, int k) {

@@ -19,9 +19,9 @@ namespace {
 using Bytes = double;  // sums of products of shapes: no wrap-around for absurd declared shapes
 
 // A Gram tier: per accumulator the float64 Gram, its float32 block product (float32 tier) and a
-// block of rows (two with a subsample window).
+// block of rows (two with a subsample window); at the end the centred Gram beside the Gram.
 Bytes GramBytes(std::int64_t rows, std::int64_t cols, bool single, bool selected,
-                std::size_t block_bytes) {
+                std::size_t block_bytes, bool centered) {
   const Bytes value = single ? 4.0 : 8.0;
   const Bytes product = single ? 12.0 : 8.0;  // float64 Gram (+ float32 scratch)
   const std::size_t copies = sizeof(float) * (single ? 1 : 2) * (selected ? 2 : 1);
@@ -29,23 +29,26 @@ Bytes GramBytes(std::int64_t rows, std::int64_t cols, bool single, bool selected
     const std::int64_t block_rows = internal::BlockRows(block_bytes, cols, copies, 8192);
     const int lanes = internal::GramLanes(cols, rows, block_rows);
     const Bytes d = static_cast<Bytes>(cols);
-    return lanes *
-           (product * d * d + value * static_cast<Bytes>(block_rows) * d * (selected ? 2.0 : 1.0));
+    return lanes * (product * d * d +
+                    value * static_cast<Bytes>(block_rows) * d * (selected ? 2.0 : 1.0)) +
+           (centered ? 8.0 * d * d : 0.0);
   }
-  // Rows held in memory, their N × N Gram, a transposed column block.
+  // Rows held in memory, their N × N Gram (and its centred copy), a transposed column block.
   const Bytes n = static_cast<Bytes>(rows);
-  return value * n * static_cast<Bytes>(cols) + product * n * n + static_cast<Bytes>(block_bytes);
+  return value * n * static_cast<Bytes>(cols) + (product + (centered ? 8.0 : 0.0)) * n * n +
+         static_cast<Bytes>(block_bytes);
 }
 
-// The exact path: two R factors and their blocks (within block_bytes), or the rows in float64
-// and the R of their QR when fewer rows than columns.
+// The exact path: two R factors of [1 | Z] and their blocks (within block_bytes), then copies of
+// two parts of R for their SVDs; or the rows in float64 (and their centred copy) and the R of
+// their QR when fewer rows than columns.
 Bytes ExactBytes(std::int64_t rows, std::int64_t cols, std::size_t block_bytes) {
   if (rows >= cols) {
-    const Bytes d = static_cast<Bytes>(cols);
-    return 2.0 * 8.0 * d * d + 8.0 * 64.0 * d * 2.0 + static_cast<Bytes>(block_bytes);
+    const Bytes d = static_cast<Bytes>(cols) + 1.0;
+    return 4.0 * 8.0 * d * d + 8.0 * 64.0 * d * 2.0 + static_cast<Bytes>(block_bytes);
   }
   const Bytes n = static_cast<Bytes>(rows);
-  return 8.0 * n * static_cast<Bytes>(cols) + 8.0 * n * n + static_cast<Bytes>(block_bytes);
+  return 2.0 * 8.0 * n * static_cast<Bytes>(cols) + 8.0 * n * n + static_cast<Bytes>(block_bytes);
 }
 
 }  // namespace
@@ -59,8 +62,10 @@ std::size_t EstimateRankmeMemory(const MatrixInfo& info, const RankmeOptions& op
                 16.0 * static_cast<Bytes>(std::min(rows, cols));
   const bool single = internal::IsSinglePrecisionSource(info.dtype);
   // The tiers run one after the other: the peak is the largest of those that may run.
-  const Bytes gram32 = single ? GramBytes(rows, cols, true, subsampled, options.block_bytes) : 0.0;
-  const Bytes gram64 = GramBytes(rows, cols, false, subsampled, options.block_bytes);
+  const Bytes gram32 = single ? GramBytes(rows, cols, true, subsampled, options.block_bytes, options.centered)
+                             : 0.0;
+  const Bytes gram64 =
+      GramBytes(rows, cols, false, subsampled, options.block_bytes, options.centered);
   const Bytes exact = ExactBytes(rows, cols, options.block_bytes);
   switch (options.method) {
     case RankmeOptions::Method::kGram32:

@@ -100,13 +100,13 @@ constexpr int kProbes = 4;
 double MaxAbs(const float* values, std::size_t count);
 double MaxAbs(const double* values, std::size_t count);
 
-/// For each of `count` rows z (row-major, `dim` wide), in float64: diag += z∘z,
+/// For each of `count` rows z (row-major, `dim` wide), in float64: diag += z∘z, sums += z,
 /// images_p += z (zᵀ probe_p) for the kProbes probes. `probes` and `images` hold kProbes
 /// vectors of `dim` values one after the other.
 void AddSideSums(const float* rows, std::int64_t count, std::int64_t dim, const double* probes,
-                 double* images, double* diag);
+                 double* images, double* diag, double* sums);
 void AddSideSums(const double* rows, std::int64_t count, std::int64_t dim, const double* probes,
-                 double* images, double* diag);
+                 double* images, double* diag, double* sums);
 
 /// values *= 2^k, exactly whenever the result is a normal number (a product of two powers of two
 /// where 2^k itself is beyond the float64 range). Results below the normal range round once.
@@ -137,6 +137,15 @@ struct GramSpectrum {
   double trace = 0.0;               ///< exact trace (sum of squares of every scored value)
   int scale_exponent = 0;
   bool single_precision = true;  ///< float32 block products (else float64)
+  /// The part of noise_frobenius due to centring in float64 (0 for an uncentred Gram): the same
+  /// whatever the precision of the products.
+  double centring_noise = 0.0;
+};
+
+/// The spectra of one Gram pass: of Z, and of Z − 1·mean(Z) derived from the same products.
+struct GramSpectra {
+  GramSpectrum uncentered;
+  GramSpectrum centered;
 };
 
 /// How many accumulators the Gram ZᵀZ of `rows` rows of `dim` values, read in blocks of
@@ -145,17 +154,25 @@ struct GramSpectrum {
 int GramLanes(std::int64_t dim, std::int64_t rows, std::int64_t block_rows);
 
 /// Streams the scored rows through blocked ssyrk (float32) or dsyrk (float64) products
-/// accumulated in float64, then dsyevd.
-GramSpectrum ComputeGramSpectrum(RowStream& stream, const RowPlan& plan, bool single_precision,
-                                 std::size_t block_bytes);
+/// accumulated in float64 (with the column sums), then dsyevd of the Gram and of its centred
+/// version.
+GramSpectra ComputeGramSpectrum(RowStream& stream, const RowPlan& plan, bool single_precision,
+                                std::size_t block_bytes);
 
 // ---- exact path (qr_path.cpp) ----
 
-/// Singular values (descending, min(rows_used, cols)) by streaming Householder QR in float64 and
-/// the SVD of R; for rows_used < cols, the SVD of the float64 rows held in memory. Blocks are
-/// scaled by powers of two (exact) before they are factorised, as in the Gram path.
-ScaledSpectrum ComputeExactSingularValues(RowStream& stream, const RowPlan& plan,
-                                          std::size_t block_bytes);
+/// Singular values of Z and of Z − 1·mean(Z) (each descending, min(rows_used, cols) of them).
+struct ExactSpectra {
+  ScaledSpectrum uncentered;  ///< zeros when not asked for
+  ScaledSpectrum centered;
+};
+
+/// Both spectra by streaming Householder QR of [1 | Z] in float64 and the SVDs of parts of R (see
+/// qr_path.cpp); for rows_used < cols, SVDs of the float64 rows held in memory and of their
+/// centred copy. Blocks are scaled by powers of two (exact) before they are factorised, as in the
+/// Gram path. `uncentered` = false skips Z's own SVD.
+ExactSpectra ComputeExactSpectra(RowStream& stream, const RowPlan& plan, std::size_t block_bytes,
+                                 bool uncentered);
 
 // ---- dense singular values (dense_svd.cpp) ----
 
@@ -180,6 +197,12 @@ GramCertificate CertifyGramSpectrum(const GramSpectrum& spectrum, double eps);
 /// the float64 tier is worth a second read; empty when the spectrum drops into the float32 noise
 /// like rank deficiency does (no float64 Gram can be certified there).
 std::optional<GramSpectrum> PredictDoubleGram(const GramSpectrum& single);
+
+/// Estimated error of the other metrics of the spectrum (sister_metrics.h) against their values
+/// on the exact spectrum, from the same noise band as CertifyGramSpectrum: the largest relative
+/// error of stable rank / NESum / participation ratio and the absolute error of α-ReQ (whose
+/// fit reads λ_11 … λ_100 and must not have a rank cross its 1e-12 λ_1 cut-off).
+double SisterMetricsErrorBound(const GramSpectrum& spectrum);
 
 /// Bound on |H(sigma') - H(sigma)| over all sigma' with |sigma'_j - sigma_j| <= halfwidth_j
 /// (H = log RankMe). Rigorous given the half-widths (mean value theorem with a derivative bound).

@@ -1,8 +1,12 @@
 // Exact path: singular values without forming ZᵀZ, so exact zeros stay (numerically) zero.
 //
-// rows_used >= cols: streaming TSQR in float64. R (cols × cols, upper triangular) starts at
-// zero and, for each block B of rows, is replaced by the R factor of [R; B] (LAPACK dtpqrt, which
-// exploits R's triangle); then the singular values of R (dense_svd.cpp) are those of Z.
+// rows_used >= cols: streaming TSQR in float64 of [1 | Z], Z with a column of ones in front.
+// R ((cols + 1) × (cols + 1), upper triangular) starts at zero and, for each block B of rows, is
+// replaced by the R factor of [R; B] (LAPACK dtpqrt, which exploits R's triangle). Writing
+// R = [r11 r12ᵀ; 0 R22], the first column of Q is 1/√n, so Z = q1 r12ᵀ + Q2 R22 and
+// Z − 1·mean(Z) = (I − q1 q1ᵀ) Z = Q2 R22: the singular values of R's last cols columns are those
+// of Z, and those of R22 those of the centred Z (dense_svd.cpp), from one pass and without the
+// cancellation of subtracting a mean (Householder QR is backward stable column by column).
 // The blocks alternate between two such streams, whose R factors are merged at the end by one
 // more dtpqrt of [R0; R1] (R1 triangular: l = n). [Q0 0; 0 Q1] and the merge's Q are orthogonal,
 // so R is an R factor of Z (up to a row permutation, which leaves singular values alone), with
@@ -39,10 +43,11 @@ class TsqrAccumulator {
  public:
   explicit TsqrAccumulator(std::int64_t dim)
       : dim_(dim),
-        panel_(std::min(kPanel, dim)),
-        r_(static_cast<std::size_t>(dim * dim), 0.0),
-        t_(static_cast<std::size_t>(panel_ * dim)),
-        work_(static_cast<std::size_t>(panel_ * dim)) {}
+        width_(dim + 1),
+        panel_(std::min(kPanel, width_)),
+        r_(static_cast<std::size_t>(width_ * width_), 0.0),
+        t_(static_cast<std::size_t>(panel_ * width_)),
+        work_(static_cast<std::size_t>(panel_ * width_)) {}
 
   // Copies `rows` (count × dim row-major; scaled in place) into this stream's column-major
   // block, in the units of R. `max_abs`: their largest magnitude, or negative when not known.
@@ -54,9 +59,10 @@ class TsqrAccumulator {
     const int block_exponent = BlockScaleExponent(max_abs);
     if (exponent_ == INT_MIN || block_exponent > exponent_) Rescale(block_exponent);
     ScaleByPowerOfTwo(rows, n, -exponent_);
-    block_.resize(static_cast<std::size_t>(count * dim_));
+    block_.resize(static_cast<std::size_t>(count * width_));
+    std::fill(block_.begin(), block_.begin() + count, 1.0);  // the column of ones, never scaled
     for (std::int64_t r = 0; r < count; ++r) {
-      for (std::int64_t c = 0; c < dim_; ++c) block_[c * count + r] = rows[r * dim_ + c];
+      for (std::int64_t c = 0; c < dim_; ++c) block_[(c + 1) * count + r] = rows[r * dim_ + c];
     }
   }
 
@@ -64,7 +70,7 @@ class TsqrAccumulator {
   void Apply() {
     if (count_ == 0) return;
     const lapack_int info =
-        LAPACKE_dtpqrt_work(LAPACK_COL_MAJOR, count_, dim_, 0, panel_, r_.data(), dim_,
+        LAPACKE_dtpqrt_work(LAPACK_COL_MAJOR, count_, width_, 0, panel_, r_.data(), width_,
                             block_.data(), count_, t_.data(), panel_, work_.data());
     RANKME_CHECK(info == 0);
   }
@@ -75,28 +81,45 @@ class TsqrAccumulator {
     if (exponent_ == INT_MIN || other.exponent_ > exponent_) Rescale(other.exponent_);
     other.Rescale(exponent_);
     const lapack_int info =
-        LAPACKE_dtpqrt_work(LAPACK_COL_MAJOR, dim_, dim_, dim_, panel_, r_.data(), dim_,
-                            other.r_.data(), dim_, t_.data(), panel_, work_.data());
+        LAPACKE_dtpqrt_work(LAPACK_COL_MAJOR, width_, width_, width_, panel_, r_.data(), width_,
+                            other.r_.data(), width_, t_.data(), panel_, work_.data());
     RANKME_CHECK(info == 0);
   }
 
-  ScaledSpectrum SingularValues() {
-    if (exponent_ == INT_MIN) return {std::vector<double>(static_cast<std::size_t>(dim_), 0.0), 0};
-    // dtpqrt leaves the strict lower triangle of R untouched: still zero.
-    return {DenseSingularValues(r_, dim_, dim_), exponent_};
+  // The singular values of Z (when `uncentered`) and of the centred Z. dtpqrt leaves the strict
+  // lower triangle of R untouched: still zero.
+  ExactSpectra SingularValues(bool uncentered) {
+    ExactSpectra out;
+    const std::vector<double> zeros(static_cast<std::size_t>(dim_), 0.0);
+    out.uncentered = out.centered = {zeros, 0};
+    if (exponent_ == INT_MIN) return out;
+    std::vector<double> tail(static_cast<std::size_t>(width_ * dim_));  // R[:, 1:]
+    std::copy(r_.begin() + width_, r_.end(), tail.begin());
+    std::vector<double> r22(static_cast<std::size_t>(dim_ * dim_));  // R[1:, 1:]
+    for (std::int64_t c = 0; c < dim_; ++c) {
+      std::copy_n(r_.begin() + (c + 1) * width_ + 1, dim_, r22.begin() + c * dim_);
+    }
+    out.centered = {DenseSingularValues(r22, dim_, dim_), exponent_};
+    if (uncentered) out.uncentered = {DenseSingularValues(tail, width_, dim_), exponent_};
+    return out;
   }
 
  private:
   // Moves R to the units 2^new_exponent (new_exponent >= exponent_; R's values shrink, and
-  // those that become subnormal are below 2^-1022 of the largest block value).
+  // those that become subnormal are below 2^-1022 of the largest block value). The column of
+  // ones keeps its scale: scaling a column changes neither span nor the other columns' factors.
   void Rescale(int new_exponent) {
-    if (exponent_ != INT_MIN) ScaleByPowerOfTwo(r_.data(), r_.size(), exponent_ - new_exponent);
+    if (exponent_ != INT_MIN) {
+      ScaleByPowerOfTwo(r_.data() + width_, r_.size() - static_cast<std::size_t>(width_),
+                        exponent_ - new_exponent);
+    }
     exponent_ = new_exponent;
   }
 
   std::int64_t dim_;
+  std::int64_t width_;  // dim_ + 1: the column of ones, then Z's
   std::int64_t panel_;
-  std::vector<double> r_;  // dim × dim column-major, upper triangular
+  std::vector<double> r_;  // width × width column-major, upper triangular
   std::vector<double> t_;
   std::vector<double> work_;
   std::vector<double> block_;
@@ -104,10 +127,21 @@ class TsqrAccumulator {
   int exponent_ = INT_MIN;  // R holds the true R times 2^-exponent_; INT_MIN: nothing yet
 };
 
+// Singular values of the rows × cols row-major `z` (rows < cols; destroyed), scaled by a power
+// of two first.
+ScaledSpectrum HeldRowsSpectrum(std::vector<double>& z, std::int64_t rows, std::int64_t cols) {
+  const double max_abs = MaxAbs(z.data(), z.size());
+  if (max_abs == 0.0) return {std::vector<double>(static_cast<std::size_t>(rows), 0.0), 0};
+  const int exponent = BlockScaleExponent(max_abs);
+  ScaleByPowerOfTwo(z.data(), z.size(), -exponent);
+  // Row-major rows × cols is column-major cols × rows: same singular values.
+  return {DenseSingularValues(z, cols, rows), exponent};
+}
+
 }  // namespace
 
-ScaledSpectrum ComputeExactSingularValues(RowStream& stream, const RowPlan& plan,
-                                          std::size_t block_bytes) {
+ExactSpectra ComputeExactSpectra(RowStream& stream, const RowPlan& plan, std::size_t block_bytes,
+                                bool uncentered) {
   const std::int64_t cols = stream.info().cols;
   if (plan.rows_used >= cols) {
     // Two lanes of the feed, one stream each, on two threads with single-threaded BLAS when two
@@ -125,9 +159,9 @@ ScaledSpectrum ComputeExactSingularValues(RowStream& stream, const RowPlan& plan
                           tsqr.Load(rows, count, max_abs);
                           tsqr.Apply();
                         }));
-    blas.Restore();  // the merge and the SVD of R use every BLAS thread allowed
+    blas.Restore();  // the merge and the SVDs of R use every BLAS thread allowed
     streams[0].Merge(streams[1]);
-    return streams[0].SingularValues();
+    return streams[0].SingularValues(uncentered);
   }
   std::vector<double> z;
   z.reserve(static_cast<std::size_t>(plan.rows_used * cols));
@@ -136,13 +170,23 @@ ScaledSpectrum ComputeExactSingularValues(RowStream& stream, const RowPlan& plan
                [&z, cols](double* rows, std::int64_t n, double /*max_abs*/) {
                  z.insert(z.end(), rows, rows + n * cols);
                }));
-  const double max_abs = MaxAbs(z.data(), z.size());
-  if (max_abs == 0.0)
-    return {std::vector<double>(static_cast<std::size_t>(plan.rows_used), 0.0), 0};
-  const int exponent = BlockScaleExponent(max_abs);
-  ScaleByPowerOfTwo(z.data(), z.size(), -exponent);
-  // Row-major rows_used × cols is column-major cols × rows_used: same singular values.
-  return {DenseSingularValues(z, cols, plan.rows_used), exponent};
+  // The centred rows, in float64 as numpy computes them (mean, then differences); then Z's.
+  std::vector<double> centered = z;
+  std::vector<double> mean(static_cast<std::size_t>(cols), 0.0);
+  for (std::int64_t r = 0; r < plan.rows_used; ++r) {
+    for (std::int64_t c = 0; c < cols; ++c) mean[c] += z[r * cols + c];
+  }
+  for (double& m : mean) m /= static_cast<double>(plan.rows_used);
+  for (std::int64_t r = 0; r < plan.rows_used; ++r) {
+    for (std::int64_t c = 0; c < cols; ++c) centered[r * cols + c] -= mean[c];
+  }
+  ExactSpectra out;
+  out.centered = HeldRowsSpectrum(centered, plan.rows_used, cols);
+  out.uncentered = uncentered ? HeldRowsSpectrum(z, plan.rows_used, cols)
+                              : ScaledSpectrum{std::vector<double>(
+                                                   static_cast<std::size_t>(plan.rows_used), 0.0),
+                                               0};
+  return out;
 }
 
 }  // namespace rankme::metrics::internal

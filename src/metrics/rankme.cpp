@@ -24,6 +24,10 @@ namespace {
 // 25600 × 8192 float32 matrix: estimate 2.7e-8, actual 1.1e-11 against numpy's float64).
 constexpr double kTrustSingle = 1e-7;
 constexpr double kTrustDouble = 1e-10;
+// The sister metrics' estimates (SisterMetricsErrorBound) are already six standard deviations of
+// the first-order error plus a worst-case second-order term: they are held to the contract itself.
+constexpr double kSisterTrustSingle = 1e-6;
+constexpr double kSisterTrustDouble = 1e-9;
 
 // Estimated error of the exact path: every sigma within about 2 ulp(sigma_1) (backward stable
 // QR and SVD), pushed through the derivative bound. In scaled units, where 2 ulp(sigma_1) cannot
@@ -80,8 +84,51 @@ RankmeResult& FinishGram(RankmeResult& result, const internal::GramSpectrum& spe
   } else {
     SetValue(result, certificate.spectrum, eps);
     result.error_bound = certificate.error_bound;
+    result.sister_error_bound = internal::SisterMetricsErrorBound(spectrum);
   }
   return result;
+}
+
+// Stores a centred spectrum: degenerate when the uncentred one is, or when its largest value is
+// within the rounding of centring (64 u sqrt(N) σ_1 of the uncentred matrix): all scored rows
+// equal, whose centred values are rounding noise, not a spectrum.
+void SetCentered(RankmeResult& result, const internal::ScaledSpectrum& spectrum,
+                 const char* method, double error_bound, double sister_error_bound) {
+  CenteredSpectrum& out = result.centered;
+  out.computed = true;
+  out.method_used = method;
+  out.singular_values = spectrum.sigma;
+  out.singular_value_exponent = spectrum.exponent;
+  out.error_bound = error_bound;
+  out.sister_error_bound = sister_error_bound;
+  const double largest =
+      spectrum.sigma.empty() ? 0.0 : *std::max_element(spectrum.sigma.begin(), spectrum.sigma.end());
+  const double reference = result.singular_values.empty() ? 0.0 : result.singular_values.front();
+  bool degenerate = result.status == RankmeResult::Status::kDegenerate || !(largest > 0.0);
+  if (!degenerate) {
+    // Compare in powers of two: either spectrum may be stored divided by one.
+    const double ratio =
+        std::ldexp(largest / reference, spectrum.exponent - result.singular_value_exponent);
+    degenerate = ratio <= 64.0 * 0x1p-53 * std::sqrt(static_cast<double>(result.rows_used));
+  }
+  if (degenerate) {
+    out.status = SpectrumStatus::kDegenerate;
+    out.singular_values.assign(spectrum.sigma.size(), 0.0);
+    out.singular_value_exponent = 0;
+    out.error_bound = out.sister_error_bound = 0.0;
+    return;
+  }
+  out.status = SpectrumStatus::kOk;
+  // True units, unless the largest value is beyond the float64 range or subnormal (as SetValue).
+  const int largest_exponent = std::ilogb(largest) + spectrum.exponent;
+  int shift = spectrum.exponent;
+  out.singular_value_exponent = 0;
+  if (largest_exponent >= std::numeric_limits<double>::max_exponent ||
+      largest_exponent < std::numeric_limits<double>::min_exponent - 1) {
+    out.singular_value_exponent = largest_exponent;
+    shift = -std::ilogb(largest);
+  }
+  for (double& s : out.singular_values) s = std::ldexp(s, shift);
 }
 
 }  // namespace
@@ -123,44 +170,71 @@ RankmeResult ComputeRankme(RowStream& stream, const RankmeOptions& options) {
   using Method = RankmeOptions::Method;
   const bool single_source = internal::IsSinglePrecisionSource(info.dtype);
   const double trust = single_source ? kTrustSingle : kTrustDouble;
-  // The tiers in order: float32 Gram (float32 and narrower sources only), float64 Gram, exact.
-  // Each Gram tier is kept only when its certificate is within `trust` (or when it was asked
-  // for by name). After the float32 tier, its spectrum decides whether the float64 tier can be
-  // certified (PredictDoubleGram) or the exact path follows at once: at most two reads, three
-  // only when that prediction was wrong.
+  const double sister_trust = single_source ? kSisterTrustSingle : kSisterTrustDouble;
+  const double eps = options.eps;
+  // The two spectra still to settle. Each goes through the tiers in order: float32 Gram (float32
+  // and narrower sources only), float64 Gram, exact; a Gram tier settles a spectrum when its
+  // certificates (RankMe's, and the sister metrics') are within `trust`, or when it was asked
+  // for by name. One Gram pass gives both spectra (the centred one from the same products and
+  // the column sums), and so does the exact pass. After the float32 tier, its spectra decide
+  // whether the float64 tier can be certified (PredictDoubleGram) or the exact path follows at
+  // once: at most two reads, three only when that prediction was wrong.
+  bool need_uncentered = true;
+  bool need_centered = options.centered;
+  auto certified = [&](const internal::GramSpectrum& spectrum) {
+    return internal::CertifyGramSpectrum(spectrum, eps).error_bound <= trust &&
+           internal::SisterMetricsErrorBound(spectrum) <= sister_trust;
+  };
+  // Settles what `spectra` can settle; true when nothing is left.
+  auto settle = [&](const internal::GramSpectra& spectra, const char* method, bool forced) {
+    const bool zero = spectra.uncentered.trace == 0.0;
+    if (need_uncentered && (zero || forced || certified(spectra.uncentered))) {
+      FinishGram(result, spectra.uncentered, internal::CertifyGramSpectrum(spectra.uncentered, eps),
+                 method, eps);
+      need_uncentered = false;
+    }
+    if (need_centered && !need_uncentered &&
+        (zero || forced || certified(spectra.centered))) {
+      const internal::GramCertificate c = internal::CertifyGramSpectrum(spectra.centered, eps);
+      SetCentered(result, c.spectrum, method, c.error_bound,
+                  internal::SisterMetricsErrorBound(spectra.centered));
+      need_centered = false;
+    }
+    return !need_uncentered && !need_centered;
+  };
   bool try_double =
       options.method == Method::kGram64 || (options.method != Method::kExact && !single_source);
   if ((options.method == Method::kAuto || options.method == Method::kGram32) && single_source) {
-    const internal::GramSpectrum spectrum =
+    const internal::GramSpectra spectra =
         internal::ComputeGramSpectrum(stream, plan, /*single_precision=*/true, options.block_bytes);
     plan.scan_all = false;  // every row was checked by this pass
-    const internal::GramCertificate certificate =
-        internal::CertifyGramSpectrum(spectrum, options.eps);
-    if (spectrum.trace == 0.0 || options.method == Method::kGram32 ||
-        certificate.error_bound <= trust) {
-      return FinishGram(result, spectrum, certificate, "gram32", options.eps);
-    }
-    const std::optional<internal::GramSpectrum> predicted = internal::PredictDoubleGram(spectrum);
-    try_double =
-        predicted && internal::CertifyGramSpectrum(*predicted, options.eps).error_bound <= trust;
+    if (settle(spectra, "gram32", options.method == Method::kGram32)) return result;
+    // The float64 tier when every spectrum left is predicted to certify there.
+    auto predicted_ok = [&](const internal::GramSpectrum& single) {
+      const std::optional<internal::GramSpectrum> predicted = internal::PredictDoubleGram(single);
+      return predicted && certified(*predicted);
+    };
+    try_double = (!need_uncentered || predicted_ok(spectra.uncentered)) &&
+                 (!need_centered || predicted_ok(spectra.centered));
   }
   if (try_double) {
-    const internal::GramSpectrum spectrum = internal::ComputeGramSpectrum(
+    const internal::GramSpectra spectra = internal::ComputeGramSpectrum(
         stream, plan, /*single_precision=*/false, options.block_bytes);
     plan.scan_all = false;
-    const internal::GramCertificate certificate =
-        internal::CertifyGramSpectrum(spectrum, options.eps);
-    if (spectrum.trace == 0.0 || options.method != Method::kAuto ||
-        certificate.error_bound <= trust) {
-      return FinishGram(result, spectrum, certificate, "gram64", options.eps);
-    }
+    if (settle(spectra, "gram64", options.method != Method::kAuto)) return result;
   }
-  result.method_used = "qr";
-  const internal::ScaledSpectrum exact =
-      internal::ComputeExactSingularValues(stream, plan, options.block_bytes);
-  SetValue(result, exact, options.eps);
-  if (result.status == RankmeResult::Status::kOk) {
-    result.error_bound = ExactPathErrorBound(exact.sigma, options.eps);
+  const internal::ExactSpectra exact =
+      internal::ComputeExactSpectra(stream, plan, options.block_bytes, need_uncentered);
+  if (need_uncentered) {
+    result.method_used = "qr";
+    SetValue(result, exact.uncentered, eps);
+    if (result.status == RankmeResult::Status::kOk) {
+      result.error_bound = ExactPathErrorBound(exact.uncentered.sigma, eps);
+    }
+    result.sister_error_bound = 0.0;
+  }
+  if (need_centered) {
+    SetCentered(result, exact.centered, "qr", ExactPathErrorBound(exact.centered.sigma, eps), 0.0);
   }
   return result;
 }

@@ -23,8 +23,10 @@ void CheckSideSums(std::int64_t count, std::int64_t dim) {
   // Start from non-zero sums: the kernel adds to them.
   std::vector<double> images(probes.size(), 0.5);
   std::vector<double> diag(static_cast<std::size_t>(dim), 0.25);
+  std::vector<double> sums(static_cast<std::size_t>(dim), -0.75);
   std::vector<double> want_images = images;
   std::vector<double> want_diag = diag;
+  std::vector<double> want_sums = sums;
   for (std::int64_t r = 0; r < count; ++r) {
     const T* z = rows.data() + r * dim;
     for (int p = 0; p < kProbes; ++p) {
@@ -33,8 +35,9 @@ void CheckSideSums(std::int64_t count, std::int64_t dim) {
       for (std::int64_t j = 0; j < dim; ++j) want_images[p * dim + j] += double(z[j]) * y;
     }
     for (std::int64_t j = 0; j < dim; ++j) want_diag[j] += double(z[j]) * double(z[j]);
+    for (std::int64_t j = 0; j < dim; ++j) want_sums[j] += double(z[j]);
   }
-  AddSideSums(rows.data(), count, dim, probes.data(), images.data(), diag.data());
+  AddSideSums(rows.data(), count, dim, probes.data(), images.data(), diag.data(), sums.data());
   INFO("count " << count << ", dim " << dim);
   double scale = 0.0;
   for (double v : want_images) scale = std::max(scale, std::fabs(v));
@@ -43,6 +46,7 @@ void CheckSideSums(std::int64_t count, std::int64_t dim) {
   }
   for (std::size_t j = 0; j < diag.size(); ++j) {
     CHECK(std::fabs(diag[j] - want_diag[j]) <= 1e-13 * want_diag[j]);
+    CHECK(std::fabs(sums[j] - want_sums[j]) <= 1e-13 * (double(count) * 8.0 + 1.0));
   }
 }
 
@@ -70,16 +74,20 @@ TEST_CASE("Side sums and MaxAbs of large blocks do not depend on the thread coun
   const int saved = BlasThreads();
   std::vector<std::vector<double>> images;
   std::vector<std::vector<double>> diags;
+  std::vector<std::vector<double>> sums;
   for (int threads : {1, 2}) {
     SetBlasThreads(threads);
     CHECK(MaxAbs(rows.data(), rows.size()) == 97.0);
     images.emplace_back(probes.size(), 0.0);
     diags.emplace_back(static_cast<std::size_t>(dim), 0.0);
-    AddSideSums(rows.data(), count, dim, probes.data(), images.back().data(), diags.back().data());
+    sums.emplace_back(static_cast<std::size_t>(dim), 0.0);
+    AddSideSums(rows.data(), count, dim, probes.data(), images.back().data(), diags.back().data(),
+                sums.back().data());
   }
   SetBlasThreads(saved);
   CHECK(images[0] == images[1]);  // bit for bit
   CHECK(diags[0] == diags[1]);
+  CHECK(sums[0] == sums[1]);
   for (std::int64_t j = 0; j < dim; ++j) {
     double want = 0.0;
     for (std::int64_t r = 0; r < count; ++r) {

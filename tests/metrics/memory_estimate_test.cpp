@@ -30,27 +30,36 @@ TEST_CASE("EstimateRankmeMemory follows D squared, not the file, for a 6001 x 60
   const MatrixInfo info = Shape(6001, 6000, DType::kFloat32);
   const double d2 = 6000.0 * 6000.0;
   const double slack = 100e6;  // blocks and small vectors
-  // Auto may run both paths: the exact one holds two float64 R factors.
+  // Auto may run both paths: the exact one holds two float64 R factors (of [1 | Z]) and copies
+  // of two parts of R for the two SVDs.
   const auto autos = static_cast<double>(EstimateRankmeMemory(info, RankmeOptions{}));
-  CHECK(autos >= 16 * d2);
-  CHECK(autos <= 16 * d2 + slack);
-  // The float32 Gram path: a float64 Gram and its float32 block product.
+  CHECK(autos >= 32 * d2);
+  CHECK(autos <= 32 * d2 + slack);
+  // The float32 Gram path: a float64 Gram, its float32 block product and the centred Gram.
   const auto gram =
       static_cast<double>(EstimateRankmeMemory(info, WithMethod(RankmeOptions::Method::kGram32)));
-  CHECK(gram >= 12 * d2);
-  CHECK(gram <= 12 * d2 + slack);
+  CHECK(gram >= 20 * d2);
+  CHECK(gram <= 20 * d2 + slack);
   const auto gram64 = static_cast<double>(EstimateRankmeMemory(
       Shape(6001, 6000, DType::kFloat64), WithMethod(RankmeOptions::Method::kGram32)));
-  CHECK(gram64 >= 8 * d2);
-  CHECK(gram64 <= 8 * d2 + slack);
+  CHECK(gram64 >= 16 * d2);
+  CHECK(gram64 <= 16 * d2 + slack);
+  // Without the centred spectrum, the Gram alone.
+  RankmeOptions plain = WithMethod(RankmeOptions::Method::kGram32);
+  plain.centered = false;
+  const auto uncentred =
+      static_cast<double>(EstimateRankmeMemory(Shape(6001, 6000, DType::kFloat64), plain));
+  CHECK(uncentred >= 8 * d2);
+  CHECK(uncentred <= 8 * d2 + slack);
 }
 
 TEST_CASE("EstimateRankmeMemory counts the rows held in memory when N < D", "[metrics]") {
   const MatrixInfo info = Shape(300, 100000, DType::kFloat32);
   const auto exact =
       static_cast<double>(EstimateRankmeMemory(info, WithMethod(RankmeOptions::Method::kExact)));
-  CHECK(exact >= 8.0 * 300 * 100000);
-  CHECK(exact <= 8.0 * 300 * 100000 + 100e6);
+  // The rows in float64 and their centred copy.
+  CHECK(exact >= 2 * 8.0 * 300 * 100000);
+  CHECK(exact <= 2 * 8.0 * 300 * 100000 + 100e6);
 }
 
 TEST_CASE("EstimateRankmeMemory neither wraps around nor subsamples away a huge declared shape",

@@ -52,6 +52,7 @@ std::vector<ReferenceMatrix> GenerateReference(const nlohmann::json& cases) {
     m.cols = meta.at("cols").get<std::int64_t>();
     m.dtype = DTypeFromName(meta.at("dtype").get<std::string>()).value();
     if (!meta.at("rankme").is_null()) m.rankme = meta.at("rankme").get<double>();
+    m.metrics = meta.value("metrics", nlohmann::json::object());
     m.sigma = meta.at("sigma").get<std::vector<double>>();
     NormaliseExponent(m.sigma, meta.at("sigma_exponent").get<int>(), m.sigma_exponent);
     if (!meta.at("selected").is_null()) {

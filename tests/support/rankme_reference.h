@@ -25,6 +25,9 @@ struct ReferenceMatrix {
   std::vector<double> sigma;
   int sigma_exponent = 0;
   std::optional<std::vector<std::int64_t>> selected;  ///< subsampled rows, when subsampled
+  /// numpy's sister metrics of the scored rows (rankme_centered, stable_rank, nesum,
+  /// participation_ratio, alpha_req, alpha_req_r2; null when undefined).
+  nlohmann::json metrics;
 
   /// The matrix as a stream reporting `dtype` as its stored type.
   MemoryRowStream Stream() const;

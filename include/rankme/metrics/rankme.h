@@ -37,18 +37,39 @@ struct RankmeOptions {
   /// at most about this many bytes. The Gram (D x D float64) and R come on top.
   std::size_t block_bytes = std::size_t{32} << 20;
 
+  /// Also compute the spectrum of the centred matrix Z − 1·mean(Z) (RankmeResult::centered),
+  /// from the same reads, under the same certificate and exact fallback.
+  bool centered = true;
+
   /// Memory the computation may take (EstimateRankmeMemory in memory_estimate.h): larger shapes
   /// are refused with a DataError naming the shape and the memory needed. 0 = DefaultMaxMemory()
   /// (half the physical memory).
   std::size_t max_memory = 0;
 };
 
+/// Outcome of a spectrum.
+enum class SpectrumStatus {
+  kOk,          ///< the spectrum and its metrics have values
+  kDegenerate,  ///< the matrix is zero (uncentred: every scored value; centred: every scored row
+                ///< equal, up to the rounding of centring): its metrics are undefined (NaN)
+};
+
+/// The centred spectrum of a RankMe computation (RankmeOptions::centered).
+struct CenteredSpectrum {
+  bool computed = false;
+  SpectrumStatus status = SpectrumStatus::kOk;
+  /// Singular values of Z − 1·mean(Z) over the scored rows, descending, min(rows_used, cols) of
+  /// them; true values are singular_values × 2^singular_value_exponent.
+  std::vector<double> singular_values;
+  int singular_value_exponent = 0;
+  std::string method_used;   ///< the tier that produced them: gram32, gram64 or qr
+  double error_bound = 0.0;  ///< estimated relative error of RankMe of this spectrum
+  double sister_error_bound = 0.0;  ///< of NESum, participation ratio and α-ReQ (see below)
+};
+
 /// Result of one RankMe computation.
 struct RankmeResult {
-  enum class Status {
-    kOk,          ///< `value` holds RankMe
-    kDegenerate,  ///< every scored value is zero: RankMe is undefined, `value` is NaN
-  };
+  using Status = SpectrumStatus;
   Status status = Status::kOk;
   double value = 0.0;           ///< RankMe, or NaN when degenerate
   std::string method_used;      ///< "gram32", "gram64" or "qr": the tier that produced `value`
@@ -65,6 +86,11 @@ struct RankmeResult {
   /// Estimated relative error of `value` against a float64 SVD of the same values. For the exact
   /// path a fixed small figure (about 1e-13); for the Gram path the certificate's estimate.
   double error_bound = 0.0;
+  /// Estimated error of the sister metrics of the spectrum: the largest relative error of the
+  /// stable rank (and, for `centered`, NESum and the participation ratio) and the absolute error
+  /// of α-ReQ. 0 on the exact path (backward stable: errors about 1e-15).
+  double sister_error_bound = 0.0;
+  CenteredSpectrum centered;          ///< when RankmeOptions::centered
   std::vector<std::string> warnings;  ///< e.g. "D = 1: ..."; never fatal
 };
 

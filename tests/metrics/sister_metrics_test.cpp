@@ -1,0 +1,134 @@
+// RankMe's sister metrics (DESIGN.md §2) from ComputeRankme's two spectra, against numpy's
+// float64 computation of each definition (scripts/rankme_reference.py) and against the shared
+// real sweep's references (tests/data/real_sweep_small/ground_truth.json).
+#include "rankme/metrics/sister_metrics.h"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <string>
+
+#include "rankme/io/embedding_reader.h"
+#include "support/rankme_reference.h"
+
+namespace rankme::metrics {
+namespace {
+
+using nlohmann::json;
+
+json Case(const std::string& name, int rows, int cols, const std::string& spectrum,
+          const std::string& dtype, json extra = json::object()) {
+  json c = {{"name", name},   {"rows", rows},   {"cols", cols},
+            {"spectrum", spectrum}, {"dtype", dtype}, {"seed", 3}};
+  c.update(extra);
+  return c;
+}
+
+// The contract: 1e-6 relative (α-ReQ and its R²: 1e-6 absolute; 1e-9 relative for float64
+// sources on the other metrics).
+void CheckMetric(const MetricValue& got, const json& want, DType dtype) {
+  INFO(got.name << ": got " << got.value << " (" << got.method << ", bound " << got.error_bound
+                << "), want " << want.dump());
+  if (want.is_null()) {
+    CHECK(std::isnan(got.value));
+    return;
+  }
+  const double w = want.get<double>();
+  if (got.name == "alpha_req") {
+    CHECK(std::fabs(got.value - w) <= 1e-6);
+  } else {
+    CHECK(std::fabs(got.value - w) <= (dtype == DType::kFloat64 ? 1e-9 : 1e-6) * std::fabs(w));
+  }
+}
+
+// `flat`: the spectrum has no slope, and R² of the α-ReQ fit is a ratio of two rounding noises
+// (not checked).
+void CheckAll(const std::vector<MetricValue>& values, const json& want, DType dtype,
+              bool flat = false) {
+  REQUIRE(values.size() == 6);
+  for (const MetricValue& v : values) {
+    if (v.name == "rankme") continue;  // rankme_test.cpp
+    CheckMetric(v, want.at(std::string(v.name)), dtype);
+    if (v.name == "alpha_req" && !flat) {
+      const json& r2 = want.at("alpha_req_r2");
+      if (r2.is_null()) {
+        CHECK(!v.r_squared);
+      } else {
+        REQUIRE(v.r_squared);
+        CHECK(std::fabs(*v.r_squared - r2.get<double>()) <= 1e-6);
+      }
+    }
+  }
+}
+
+TEST_CASE("Sister metrics agree with numpy's float64 definitions on every kind of spectrum",
+          "[metrics][sister]") {
+  const json cases = json::array({
+      Case("flat", 512, 64, "flat", "float32"),
+      Case("power", 2000, 128, "power:1", "float32"),
+      Case("power_f64", 1500, 96, "power:1.5", "float64"),
+      Case("exp", 2000, 128, "exp:1000", "float64"),
+      Case("rank10", 1000, 64, "rank:10", "float32"),
+      Case("relu", 3000, 64, "relu:24", "float32"),
+      Case("collapsed", 400, 32, "repeated_row", "float32"),
+      Case("offset_f32", 1000, 32, "gaussian", "float32", {{"offset", 1e4}}),
+      Case("offset_f64", 1000, 32, "gaussian", "float64", {{"offset", 1e6}}),
+      Case("wide", 100, 300, "gaussian", "float32"),
+      Case("wide_power", 60, 200, "power:1", "float16"),
+      Case("wide_offset", 80, 150, "power:0.7", "float64", {{"offset", 1e3}}),
+      Case("half", 1000, 64, "power:0.5", "float16"),
+      Case("bfloat", 800, 48, "gaussian", "bfloat16"),
+      Case("subsampled", 3000, 40, "power:1", "float32", {{"max_samples", 1000}}),
+  });
+  for (const testing::ReferenceMatrix& m : testing::GenerateReference(cases)) {
+    INFO(m.name);
+    MemoryRowStream stream = m.Stream();
+    RankmeOptions options;
+    if (m.selected) options.max_samples = static_cast<std::int64_t>(m.selected->size());
+    const RankmeResult result = ComputeRankme(stream, options);
+    REQUIRE(result.centered.computed);
+    CheckAll(SpectrumMetrics(result, options.eps), m.metrics, m.dtype, m.name == "flat");
+  }
+}
+
+TEST_CASE("Centred metrics of equal rows are degenerate, with the uncentred ones defined",
+          "[metrics][sister]") {
+  std::vector<double> values(50 * 8);
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = 0.1 * double(i % 8 + 1);
+  MemoryRowStream stream(values, 50, 8, "equal rows");
+  const RankmeResult result = ComputeRankme(stream);
+  CHECK(result.status == SpectrumStatus::kOk);
+  CHECK(result.centered.status == SpectrumStatus::kDegenerate);
+  for (const MetricValue& v : SpectrumMetrics(result, 1e-7)) {
+    INFO(v.name);
+    const bool centred = v.name != "rankme" && v.name != "stable_rank";
+    CHECK(v.degenerate == centred);
+    CHECK(std::isnan(v.value) == centred);
+  }
+}
+
+TEST_CASE("Sister metrics of the real sweep match its float64 references", "[metrics][sister]") {
+  const std::string root = std::string(RANKME_TEST_DATA_DIR) + "/real_sweep_small/";
+  std::ifstream truth_file(root + "ground_truth.json");
+  const json truth = json::parse(truth_file);
+  int checked = 0;
+  for (const json& record : truth) {
+    for (const std::string tensor : {"embeddings", "representations"}) {
+      std::string spec = root + record["files"][tensor].get<std::string>();
+      if (spec.find('#') == std::string::npos && spec.find(".npy") == std::string::npos) {
+        spec += "#" + tensor;
+      }
+      auto stream = io::OpenEmbeddings(spec, {});
+      const RankmeResult result = ComputeRankme(*stream);
+      INFO(spec);
+      json want = record["metrics_" + tensor];
+      CheckAll(SpectrumMetrics(result, 1e-7), want, DType::kFloat16);
+      ++checked;
+    }
+  }
+  CHECK(checked == 48);
+}
+
+}  // namespace
+}  // namespace rankme::metrics
