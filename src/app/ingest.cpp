@@ -49,15 +49,14 @@ store::RunUpsert ToRunUpsert(const discovery::DiscoveredRun& run,
 // A source needs no reading when its files have the stat seen last time, every row of it is
 // ok, and every selected tensor already has a score with these settings.
 bool IsUnchanged(const std::vector<store::StoredTensor>& rows, const std::string& stat_key,
-                 const IngestOptions& options, const std::string& settings,
-                 store::Catalog& catalog) {
+                 const IngestOptions& options, store::Catalog& catalog) {
   if (rows.empty()) return false;
   for (const auto& row : rows) {
     if (row.status != "ok" || row.stat_key != stat_key || !row.content_hash) return false;
     const bool selected = options.tensors.empty() ||
                           std::find(options.tensors.begin(), options.tensors.end(), row.tensor) !=
                               options.tensors.end();
-    if (selected && !catalog.HasScore(*row.content_hash, row.tensor, "rankme", settings)) {
+    if (selected && !ScoresStored(catalog, *row.content_hash, row.tensor, options.rankme)) {
       return false;
     }
   }
@@ -110,7 +109,6 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
 
   store::Database db = store::Database::Open(options.db_path);
   store::Catalog catalog(db);
-  const std::string settings = RankmeSettingsKey(options.rankme);
   std::set<std::string> configurations;
 
   for (const std::string& root : options.roots) {
@@ -158,7 +156,7 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
               // vanished since discovery: the worker records why
             }
             if (!stat_key.empty() &&
-                IsUnchanged(work.previous, stat_key, options, settings, catalog)) {
+                IsUnchanged(work.previous, stat_key, options, catalog)) {
               ++unchanged_here;
               continue;
             }

@@ -19,12 +19,6 @@ namespace rankme::app {
 
 namespace {
 
-std::string Shortest(double value) {
-  char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
-}
-
 // The tensors of a file group that can be scored: every entry of rank >= 2. Shards must list
 // the same tensors with the same trailing dims; the shard's rows add up.
 std::vector<io::TensorEntry> ListGroup(const std::vector<std::string>& paths) {
@@ -81,16 +75,6 @@ double NowSeconds() {
 
 }  // namespace
 
-std::string RankmeSettingsKey(const metrics::RankmeOptions& options) {
-  return fmt::format(R"({{"algorithm_version":{},"eps":{},"max_samples":{},"seed":{}}})",
-                     metrics::kRankmeAlgorithmVersion, Shortest(options.eps), options.max_samples,
-                     options.seed);
-}
-
-std::string SpectrumSampleKey(const metrics::RankmeOptions& options) {
-  return fmt::format(R"({{"max_samples":{},"seed":{}}})", options.max_samples, options.seed);
-}
-
 IngestOutcome ProcessWork(const IngestWork& work, const IngestOptions& options,
                           store::Catalog& catalog) {
   IngestOutcome outcome;
@@ -136,7 +120,6 @@ IngestOutcome ProcessWork(const IngestWork& work, const IngestOptions& options,
     // Which tensors the group holds, and under which names they are stored.
     const std::vector<io::TensorEntry> entries = ListGroup(work.paths);
     if (entries.empty()) throw DataError("holds no 2-D (or larger) tensor", work.paths.front());
-    const std::string settings = RankmeSettingsKey(options.rankme);
     const std::string sample_key = SpectrumSampleKey(options.rankme);
     bool any_scored = false;
     for (const io::TensorEntry& entry : entries) {
@@ -160,34 +143,24 @@ IngestOutcome ProcessWork(const IngestWork& work, const IngestOptions& options,
       const bool selected = options.tensors.empty() ||
                             std::find(options.tensors.begin(), options.tensors.end(), row.tensor) !=
                                 options.tensors.end();
-      if (selected && !catalog.HasScore(hash, row.tensor, "rankme", settings)) {
+      if (selected && !ScoresStored(catalog, hash, row.tensor, options.rankme)) {
         try {
           const auto start = std::chrono::steady_clock::now();
           auto stream = OpenGroupTensor(work.paths, entry, options.stream);
           const metrics::RankmeResult result = metrics::ComputeRankme(*stream, options.rankme);
-          store::ScoreRow score;
-          score.content_hash = hash;
-          score.tensor = row.tensor;
-          score.metric = "rankme";
-          score.settings_key = settings;
-          if (result.status == metrics::RankmeResult::Status::kOk) score.value = result.value;
-          score.status = result.status == metrics::RankmeResult::Status::kOk ? "ok" : "degenerate";
-          score.method = result.method_used;
-          score.error_bound = result.error_bound;
-          score.rows_used = result.rows_used;
-          score.rows_total = result.rows_total;
-          score.cols = result.cols;
-          score.dtype = std::string(DTypeName(stream->info().dtype));
-          score.eps = options.rankme.eps;
-          score.max_samples = options.rankme.max_samples;
-          score.subsample_seed = options.rankme.seed;
-          score.algorithm_version = metrics::kRankmeAlgorithmVersion;
-          score.tool_version = RANKME_VERSION;
-          score.seconds =
+          const double seconds =
               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-          outcome.scores.push_back(score);
+          for (store::ScoreRow& score : SpectrumScoreRows(hash, row.tensor, result,
+                                                          stream->info().dtype, options.rankme,
+                                                          seconds)) {
+            outcome.scores.push_back(std::move(score));
+          }
           outcome.spectra.push_back(
               {hash, row.tensor, "singular_values", sample_key, result.singular_values});
+          if (result.centered.computed) {
+            outcome.spectra.push_back({hash, row.tensor, "centered_singular_values", sample_key,
+                                       result.centered.singular_values});
+          }
           any_scored = true;
         } catch (const StoreError&) {
           throw;  // the database's problem, not the file's: the ingest stops with exit 3

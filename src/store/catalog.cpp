@@ -275,8 +275,8 @@ void Catalog::SaveScore(const ScoreRow& s) {
     auto& insert = impl.Prepare(
         "INSERT INTO scores (content_hash, tensor, metric, settings_key, value, status, method, "
         "error_bound, rows_used, rows_total, cols, dtype, eps, max_samples, subsample_seed, "
-        "algorithm_version, tool_version, seconds, computed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-        "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) "
+        "algorithm_version, tool_version, seconds, computed_at, r_squared) VALUES (?1, ?2, ?3, "
+        "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) "
         "ON CONFLICT (content_hash, tensor, metric, settings_key) DO NOTHING");
     insert.bind(1, s.content_hash);
     insert.bind(2, s.tensor);
@@ -297,6 +297,7 @@ void Catalog::SaveScore(const ScoreRow& s) {
     insert.bind(17, s.tool_version);
     insert.bind(18, s.seconds);
     insert.bind(19, NowUtc());
+    BindOptional(insert, 20, s.r_squared);
     insert.exec();
   });
 }

@@ -61,6 +61,7 @@ struct ScoreRow {
   int algorithm_version = 0;
   std::string tool_version;
   double seconds = 0;
+  std::optional<double> r_squared;  ///< α-ReQ's fit (schema 5 on)
 };
 
 /// Singular values (or another spectrum kind) of a scored matrix.
