@@ -13,7 +13,8 @@ CASES.json is a list of cases; each case is an object with
   kind          "clustered": 8 clusters of sample means along a decaying spectrum (k^-1/2 in a
                 random basis) with views scattered around each mean along another decaying
                 spectrum; "identical_views": every view equal to its sample's mean;
-                "same_means": every sample has the same mean (views scattered around it)
+                "same_means": every sample has the same mean up to rounding (views scattered
+                around it)
   dtype         "float16" | "bfloat16" | "float32" | "float64": values are rounded to it
   scale         multiplies the tensor (default 1); offset: then added to every value (default 0)
   seed          numpy seed (default 0)
@@ -36,8 +37,15 @@ from rankme_reference import round_to, subsample_rows  # noqa: E402
 
 
 def lidar(views, delta=1e-4, eps=1e-8):
-    """LiDAR of an n x q x D array, literally: returns (value, eigenvalues descending)."""
+    """LiDAR of an n x q x D array, literally: returns (value, eigenvalues descending).
+
+    Values beyond 2^128 in magnitude are first divided by a power of two 2^k, and delta by
+    2^(2k), which leaves M unchanged (float64 products of values near 1e200 would overflow)."""
     e = np.asarray(views, dtype=np.float64)
+    largest = np.abs(e).max()
+    if largest > 2.0 ** 128:
+        k = int(np.frexp(largest)[1])
+        e, delta = np.ldexp(e, -k), np.ldexp(delta, -2 * k)
     n, q, d = e.shape
     mu_i = e.mean(axis=1)
     centred_means = mu_i - mu_i.mean(axis=0)
@@ -69,6 +77,8 @@ def make_views(case):
     if kind == "same_means":
         means[:] = means[0]
     scatter = rng.standard_normal((n, q, d)) @ within.T * 0.3
+    if kind == "same_means":
+        scatter -= scatter.mean(axis=1, keepdims=True)
     if kind == "identical_views":
         scatter[:] = 0.0
     e = (means[:, None, :] + scatter) * case.get("scale", 1.0) + case.get("offset", 0.0)
