@@ -82,8 +82,13 @@ void Write(store::Catalog& catalog, const IngestWork& work, const IngestOutcome&
 }
 
 void Count(IngestSummary& summary, const IngestWork& work, const IngestOutcome& outcome) {
-  summary.scored += static_cast<std::int64_t>(outcome.scores.size());
-  for (const auto& score : outcome.scores) ++summary.scored_by_method[score.method];
+  // A matrix counts once (its RankMe stands for its spectrum metrics), a views tensor once.
+  for (const auto& score : outcome.scores) {
+    if (score.metric != "rankme" && score.metric != "lidar") continue;
+    ++summary.scored;
+    ++summary.scored_by_method[score.method];
+  }
+  for (const auto& warning : outcome.warnings) summary.warnings.push_back(work.label + "#" + warning);
   summary.reused += outcome.reused;
   if (outcome.read) ++summary.files_read;
   if (outcome.kind == "touched") ++summary.touched;

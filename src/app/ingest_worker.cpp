@@ -14,6 +14,7 @@
 #include "rankme/io/embedding_reader.h"
 #include "rankme/io/row_chain.h"
 #include "rankme/io/tensor_listing.h"
+#include "rankme/metrics/lidar.h"
 
 namespace rankme::app {
 
@@ -67,6 +68,51 @@ std::unique_ptr<RowStream> OpenGroupTensor(const std::vector<std::string>& paths
                      }});
   }
   return io::ConcatenateRows(std::move(info), std::move(parts));
+}
+
+// LiDAR of a views tensor (n × q × D...) into `outcome`: one score, under the views tensor's
+// own name (ranking reads it as LiDAR of `<name>`).
+void ScoreViews(const IngestWork& work, const io::TensorEntry& entry, const std::string& hash,
+                const std::string& tensor, const IngestOptions& options, IngestOutcome& outcome) {
+  if (entry.shape.size() < 3) {
+    throw DataError(fmt::format("'{}' is named as a views tensor but has shape {}: expected n "
+                                "samples × q views × D",
+                                tensor, io::FormatShape(entry.shape)),
+                    work.paths.front());
+  }
+  const auto start = std::chrono::steady_clock::now();
+  io::StreamOptions stream_options = options.stream;
+  stream_options.flatten = true;  // a row per sample: its q views, one after the other
+  auto stream = OpenGroupTensor(work.paths, entry, stream_options);
+  metrics::LidarOptions lidar;
+  lidar.max_samples = options.rankme.max_samples;
+  lidar.seed = options.rankme.seed;
+  lidar.block_bytes = options.rankme.block_bytes;
+  const metrics::LidarResult result = metrics::ComputeLidar(*stream, entry.shape[1], lidar);
+  for (const std::string& warning : result.warnings) {
+    outcome.warnings.push_back(tensor + ": " + warning);
+  }
+  store::ScoreRow score;
+  score.content_hash = hash;
+  score.tensor = tensor;
+  score.metric = "lidar";
+  score.settings_key = MetricSettingsKey("lidar", options.rankme);
+  if (std::isfinite(result.value)) score.value = result.value;
+  score.status = score.value ? "ok" : "degenerate";
+  score.method = result.method;
+  score.rows_used = result.samples;
+  score.rows_total = result.samples_total;
+  score.cols = result.cols;
+  score.dtype = std::string(DTypeName(stream->info().dtype));
+  score.eps = lidar.eps;
+  score.max_samples = lidar.max_samples;
+  score.subsample_seed = lidar.seed;
+  score.algorithm_version = metrics::kRankmeAlgorithmVersion;
+  score.tool_version = RANKME_VERSION;
+  score.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  outcome.scores.push_back(std::move(score));
+  outcome.spectra.push_back({hash, tensor, "lidar_eigenvalues",
+                             SpectrumSampleKey(options.rankme), result.eigenvalues});
 }
 
 double NowSeconds() {
@@ -146,8 +192,17 @@ IngestOutcome ProcessWork(const IngestWork& work, const IngestOptions& options,
       if (selected && !ScoresStored(catalog, hash, row.tensor, options.rankme)) {
         try {
           const auto start = std::chrono::steady_clock::now();
+          if (IsViewsTensor(row.tensor)) {
+            ScoreViews(work, entry, hash, row.tensor, options, outcome);
+            any_scored = true;
+            outcome.tensors.push_back(std::move(row));
+            continue;
+          }
           auto stream = OpenGroupTensor(work.paths, entry, options.stream);
           const metrics::RankmeResult result = metrics::ComputeRankme(*stream, options.rankme);
+          for (const std::string& warning : result.warnings) {
+            outcome.warnings.push_back(row.tensor + ": " + warning);
+          }
           const double seconds =
               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
           for (store::ScoreRow& score : SpectrumScoreRows(hash, row.tensor, result,

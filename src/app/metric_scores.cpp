@@ -5,7 +5,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "app/ingest_internal.h"
+#include "app/metric_scores_internal.h"
 #include "rankme/core/error.h"
 #include "rankme/core/metric_catalog.h"
 #include "rankme/metrics/sister_metrics.h"

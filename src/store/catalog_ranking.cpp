@@ -1,11 +1,36 @@
 // The reads that ranking and validation start from, and the writes of label-based numbers.
 #include <fmt/format.h>
 
+#include "rankme/core/metric_catalog.h"
 #include "rankme/store/catalog.h"
 #include "store/database_internal.h"
 #include "store/raw_statement.h"
 
 namespace rankme::store {
+
+namespace {
+
+constexpr std::string_view kViewsSuffix = "_views";
+
+// Scores of a views metric (LiDAR) are stored under the views tensor, `<name>_views`, and read
+// as scores of `<name>`: ranking by LiDAR of embeddings reads embeddings_views.
+bool ReadsViews(const std::string& metric) {
+  const MetricInfo* info = FindMetric(metric);
+  return info != nullptr && info->source == MetricSource::kViews;
+}
+
+std::string StoredTensorName(const std::string& metric, const std::string& tensor) {
+  return ReadsViews(metric) ? tensor + std::string(kViewsSuffix) : tensor;
+}
+
+std::string ReportedTensor(const std::string& metric, std::string stored) {
+  if (ReadsViews(metric) && stored.ends_with(kViewsSuffix)) {
+    stored.resize(stored.size() - kViewsSuffix.size());
+  }
+  return stored;
+}
+
+}  // namespace
 
 std::map<std::string, std::int64_t> Catalog::ScoredTensors(const std::string& metric) {
   auto& impl = database_.impl();
@@ -15,7 +40,7 @@ std::map<std::string, std::int64_t> Catalog::ScoredTensors(const std::string& me
         impl.Prepare("SELECT tensor, count(*) FROM scores WHERE metric = ?1 GROUP BY tensor");
     select.bind(1, metric);
     while (select.executeStep()) {
-      out[select.getColumn(0).getString()] = select.getColumn(1).getInt64();
+      out[ReportedTensor(metric, select.getColumn(0).getString())] = select.getColumn(1).getInt64();
     }
     return out;
   });
@@ -39,7 +64,9 @@ std::vector<std::string> Catalog::ScoredTensorNames(const std::string& metric) {
         "FROM names WHERE names.tensor IS NOT NULL) "
         "SELECT tensor FROM names WHERE tensor IS NOT NULL");
     select.bind(1, metric);
-    while (select.executeStep()) names.push_back(select.getColumn(0).getString());
+    while (select.executeStep()) {
+      names.push_back(ReportedTensor(metric, select.getColumn(0).getString()));
+    }
     return names;
   });
 }
@@ -206,10 +233,11 @@ void Catalog::VisitRankingScores(const std::string& metric, const std::string& t
                                  const std::function<void(const RankingScoreView&)>& visit) {
   auto& impl = database_.impl();
   Guarded(impl.path, "cannot read scores", [&] {
+    const std::string stored = StoredTensorName(metric, tensor);
     if (database_.schema_version() >= 4) {
-      VisitRankingPoints(impl.db, impl.path, metric, tensor, visit);
+      VisitRankingPoints(impl.db, impl.path, metric, stored, visit);
     } else {
-      VisitJoinedScores(impl.db, metric, tensor, visit);
+      VisitJoinedScores(impl.db, metric, stored, visit);
     }
   });
 }
