@@ -125,7 +125,7 @@ TEST_CASE("Ingest rescores a changed file and keeps the old score under the old 
   CHECK(again.touched == 0);
   CHECK(sweep.Count("scores") == 9);
   // The old score stays, keyed by the old content; the view shows the new one only.
-  CHECK(QueryInt(sweep.db, "SELECT count(*) FROM scores WHERE content_hash = '" + old_hash + "'") ==
+  CHECK(QueryInt(sweep.db, "SELECT count(*) FROM scores WHERE metric = 'rankme' AND content_hash = '" + old_hash + "'") ==
         1);
   double want = 0;
   for (const auto& record : other_truth) {

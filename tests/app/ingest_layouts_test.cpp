@@ -122,7 +122,7 @@ TEST_CASE("Ingest stores the real sweep's runs, seeds, steps and float64 referen
   CHECK(summary.failed == 0);
   CHECK(summary.warnings.empty());
   CHECK(CheckAgainstTruth(db, root, truth, "rankme") == 48);
-  CHECK(QueryInt(db, "SELECT count(*) FROM scores") == 48);
+  CHECK(QueryInt(db, "SELECT count(*) FROM scores WHERE metric = 'rankme'") == 48);
   CHECK(QueryInt(db, "SELECT count(DISTINCT config_id) FROM runs") == 4);
   // The three layouts, each with its own format.
   CHECK(QueryText(db,
@@ -190,14 +190,14 @@ TEST_CASE("Ingest --tensor scores only the named tensor", "[ingest]") {
   options.tensors = {"representations"};
   const auto summary = rankme::app::Ingest(options);
   CHECK(summary.scored == 4);
-  CHECK(QueryInt(db, "SELECT count(*) FROM scores WHERE tensor = 'representations'") == 4);
+  CHECK(QueryInt(db, "SELECT count(*) FROM scores WHERE tensor = 'representations' AND metric = 'rankme'") == 4);
   CHECK(QueryInt(db, "SELECT count(*) FROM scores WHERE tensor <> 'representations'") == 0);
   // The other tensor is known (listed) but not scored; a later ingest without the filter adds it.
   CHECK(QueryInt(db, "SELECT count(*) FROM tensors WHERE tensor = 'embeddings'") == 4);
   const auto all = rankme::app::Ingest(IngestOptionsFor(root, db));
   CHECK(all.scored == 4);
   CHECK(all.reused == 4);
-  CHECK(QueryInt(db, "SELECT count(*) FROM scores") == 8);
+  CHECK(QueryInt(db, "SELECT count(*) FROM scores WHERE metric = 'rankme'") == 8);
   CHECK(CheckAgainstTruth(db, fs::canonical(root), Normalise(truth), "rankme") == 8);
 }
 

@@ -58,10 +58,10 @@ TEST_CASE("Ingest migrates every earlier schema fixture with a backup and keeps 
     const std::string db = dir.File("rankme.db");
     fs::copy_file(fixture, db);
     REQUIRE(QueryInt(db, "PRAGMA user_version") == version);
-    const auto scores_before = QueryInt(db, "SELECT count(*) FROM scores");
+    const auto scores_before = QueryInt(db, "SELECT count(*) FROM scores WHERE metric = 'rankme'");
     REQUIRE(scores_before == 48);
     const std::string value_before = QueryText(
-        db, "SELECT group_concat(value, ',') FROM (SELECT value FROM scores ORDER BY score_id)");
+        db, "SELECT group_concat(value, ',') FROM (SELECT value FROM scores WHERE metric = 'rankme' ORDER BY score_id)");
 
     // The fixture was made from a copy of the sweep elsewhere: same bytes, other paths. Every
     // score is found by content, so nothing is scored again.
@@ -71,9 +71,9 @@ TEST_CASE("Ingest migrates every earlier schema fixture with a backup and keeps 
     CHECK(summary.failed == 0);
     CHECK(QueryInt(db, "PRAGMA user_version") == Database::LatestSchemaVersion());
     CHECK(QueryText(db, "PRAGMA integrity_check") == "ok");
-    CHECK(QueryInt(db, "SELECT count(*) FROM scores") == 48);
+    CHECK(QueryInt(db, "SELECT count(*) FROM scores WHERE metric = 'rankme'") == 48);
     CHECK(QueryText(db,
-                    "SELECT group_concat(value, ',') FROM (SELECT value FROM scores ORDER "
+                    "SELECT group_concat(value, ',') FROM (SELECT value FROM scores WHERE metric = 'rankme' ORDER "
                     "BY score_id)") == value_before);
     CHECK(QueryInt(db, "SELECT count(*) FROM sweeps") == 2);  // the fixture's and this one
     // The ranking table of schema 4, filled by the migration and kept by ingest: one point per
@@ -88,7 +88,7 @@ TEST_CASE("Ingest migrates every earlier schema fixture with a backup and keeps 
     if (version < Database::LatestSchemaVersion()) {
       REQUIRE(fs::exists(backup));
       CHECK(QueryInt(backup, "PRAGMA user_version") == version);
-      CHECK(QueryInt(backup, "SELECT count(*) FROM scores") == 48);
+      CHECK(QueryInt(backup, "SELECT count(*) FROM scores WHERE metric = 'rankme'") == 48);
       CHECK(QueryText(backup, "PRAGMA integrity_check") == "ok");
     } else {
       CHECK_FALSE(fs::exists(backup));

@@ -71,16 +71,19 @@ struct StoredScore {
   std::string settings_key;
 };
 
-/// Every row of checkpoint_scores keyed by (first file relative to `root`, tensor), for the
-/// scores whose settings_key contains `settings_fragment` (all when empty). Fails on duplicates.
+/// Every row of checkpoint_scores of `metric` keyed by (first file relative to `root`, tensor),
+/// for the scores whose settings_key contains `settings_fragment` (all when empty). Fails on
+/// duplicates.
 inline std::map<std::pair<std::string, std::string>, StoredScore> StoredScores(
-    const std::string& db, const std::string& root, const std::string& settings_fragment = "") {
+    const std::string& db, const std::string& root, const std::string& settings_fragment = "",
+    const std::string& metric = "rankme") {
   SQLite::Database connection(db, SQLite::OPEN_READONLY);
   SQLite::Statement select(connection,
                            "SELECT run, seed, checkpoint, step, epoch, tensor, value, status, "
                            "settings_key, files FROM checkpoint_scores "
-                           "WHERE instr(settings_key, ?1) > 0");
+                           "WHERE instr(settings_key, ?1) > 0 AND metric = ?2");
   select.bind(1, settings_fragment);
+  select.bind(2, metric);
   std::map<std::pair<std::string, std::string>, StoredScore> out;
   while (select.executeStep()) {
     StoredScore s;

@@ -32,7 +32,8 @@ import json, sqlite3, sys, re, collections
 db, out = sqlite3.connect(sys.argv[1]), open(sys.argv[2]).read()
 rows = db.execute("""SELECT r.config_id, json_extract(c.config_key, '$.method'), s.value
   FROM checkpoint_scores s JOIN runs r USING (run_id) JOIN configurations c USING (config_id)
-  WHERE s.position = (SELECT max(position) FROM checkpoints k WHERE k.run_id = s.run_id)""").fetchall()
+  WHERE s.metric = 'rankme' AND
+        s.position = (SELECT max(position) FROM checkpoints k WHERE k.run_id = s.run_id)""").fetchall()
 by = collections.defaultdict(list)
 for config, method, value in rows: by[(method, config)].append(value)
 for method in {m for m, _ in by}:

@@ -24,7 +24,7 @@ total=160
 start=$(date +%s%N)
 "$RANKME" ingest "$tmp/sweep" --db "$tmp/clean.db" --jobs 2 -q >/dev/null
 clean_ms=$(( ($(date +%s%N) - start) / 1000000 ))
-[ "$(sqlite3 "$tmp/clean.db" "SELECT count(*) FROM scores")" -eq "$total" ] || fail "clean ingest"
+[ "$(sqlite3 "$tmp/clean.db" "SELECT count(*) FROM scores WHERE metric = 'rankme'")" -eq "$total" ] || fail "clean ingest"
 echo "clean ingest: ${clean_ms} ms"
 
 db="$tmp/drill.db"
@@ -50,7 +50,7 @@ for ((round = 1; round <= rounds; round++)); do
   [ "$code" -eq 137 ] || [ "$code" -eq 0 ] || fail "round $round: ingest exited $code: $(cat "$tmp/err")"
   check=$(sqlite3 "$db" "PRAGMA integrity_check" 2>&1 || true)
   [ "$check" = ok ] || fail "round $round (killed after ${delay_ms} ms): integrity_check: $check"
-  stored=$(sqlite3 "$db" "SELECT count(*) FROM scores" 2>/dev/null || echo 0)
+  stored=$(sqlite3 "$db" "SELECT count(*) FROM scores WHERE metric = 'rankme'" 2>/dev/null || echo 0)
   echo "round $round (seed $seed): killed after ${delay_ms} ms, $stored scores stored"
 done
 # Rounds after an ingest that completed have little left to do and often finish before their
@@ -74,11 +74,11 @@ for seed in range(settings):
 con = sqlite3.connect(db)
 q = lambda sql: con.execute(sql).fetchone()[0]
 assert q("PRAGMA integrity_check") == "ok"
-assert q("SELECT count(*) FROM scores") == total * settings, q("SELECT count(*) FROM scores")
+assert q("SELECT count(*) FROM scores WHERE metric = 'rankme'") == total * settings, q("SELECT count(*) FROM scores WHERE metric = 'rankme'")
 assert q("SELECT count(*) FROM (SELECT DISTINCT content_hash, tensor, metric, settings_key "
-         "FROM scores)") == total * settings
-assert q("SELECT count(DISTINCT settings_key) FROM scores") == settings
-assert q("SELECT count(*) FROM spectra") == total * settings  # one per row sample (seed)
+         "FROM scores WHERE metric = 'rankme')") == total * settings
+assert q("SELECT count(DISTINCT settings_key) FROM scores WHERE metric = 'rankme'") == settings
+assert q("SELECT count(*) FROM spectra WHERE kind = 'singular_values'") == total * settings  # one per row sample (seed)
 assert q("SELECT count(*) FROM runs") == 40
 assert q("SELECT count(*) FROM checkpoints") == total
 # each checkpoint's tensor present exactly once, scored, nothing failed or left behind
@@ -88,7 +88,7 @@ assert q("SELECT count(*) FROM (SELECT checkpoint_id FROM tensors GROUP BY check
          "HAVING count(*) <> 1)") == 0
 assert q("SELECT count(*) FROM checkpoints WHERE checkpoint_id NOT IN "
          "(SELECT checkpoint_id FROM tensors)") == 0
-assert q("SELECT count(*) FROM checkpoint_scores") == total * settings
+assert q("SELECT count(*) FROM checkpoint_scores WHERE metric = 'rankme'") == total * settings
 # the same values as the clean ingest, checkpoint by checkpoint, for every settings key (all
 # rows are used whatever the seed, so every key gives the clean value)
 con.execute("ATTACH ? AS clean", (clean,))

@@ -35,16 +35,16 @@ for name in ("a", "b"):
     s = summary[name]
     assert s["scored"] == len(truth[name]) and s["failed"] == 0 and s["not_ready"] == 0, s
     assert s["runs"] == 8 and s["checkpoints"] == 24, s
-assert q("SELECT count(*) FROM scores") == expected, q("SELECT count(*) FROM scores")
+assert q("SELECT count(*) FROM scores WHERE metric = 'rankme'") == expected, q("SELECT count(*) FROM scores WHERE metric = 'rankme'")
 assert q("SELECT count(*) FROM tensors WHERE status = 'ok'") == expected
 assert q("SELECT count(*) FROM tensors") == expected
 assert q("SELECT count(*) FROM runs") == 16
 assert q("SELECT count(*) FROM checkpoints") == 48
 assert q("SELECT count(*) FROM sweeps") == 2
-assert q("SELECT count(*) FROM spectra") == expected
-assert q("SELECT count(*) FROM checkpoint_scores") == expected
+assert q("SELECT count(*) FROM spectra WHERE kind = 'singular_values'") == expected
+assert q("SELECT count(*) FROM checkpoint_scores WHERE metric = 'rankme'") == expected
 # every value equals numpy's float64 reference
-rows = con.execute("SELECT files, tensor, value FROM checkpoint_scores").fetchall()
+rows = con.execute("SELECT files, tensor, value FROM checkpoint_scores WHERE metric = 'rankme'").fetchall()
 ref = {}
 for name, records in truth.items():
     for r in records:
