@@ -16,9 +16,14 @@ and what each item measures. Items (pick a subset by number, default all):
     the float64 Gram tier vs its own floor (dsyrk + dsyevd)
   10 Python: rankme.score on 25600x2048 float32 vs numpy SVD, torch svdvals, the command on the
      same matrix in a file; float16 torch input vs float32 and its peak (bench/python_score.py)
+<<<<<<< HEAD
   11 every spectrum metric (RankMe, centred RankMe, stable rank, NESum, participation ratio,
      α-ReQ; both spectra from one read) vs RankMe alone, 25600x2048 float32 power law and
      BatchNorm + ReLU
+=======
+  11 LiDAR of a 1000x8x2048 float32 views tensor (clustered samples, decaying spectra):
+     ComputeLidar (bench/lidar.cpp) vs numpy's float64 eigh-based computation of the definition
+>>>>>>> lidar
 
 Timings alternate between the two sides of each ratio (A B A B ...), `--repeat` times, and the
 table shows medians. rankme picks its BLAS kernels itself (it re-executes with
@@ -82,6 +87,7 @@ class Bench:
         self.args = args
         self.rankme = os.path.join(args.build, "rankme")
         self.floor = os.path.join(args.build, "bench", "rankme_bench_floor")
+        self.lidar = os.path.join(args.build, "bench", "rankme_bench_lidar")
         self.tmp = args.tmp
         self.rows = []  # table rows
         self.kernels = {}
@@ -115,6 +121,13 @@ class Bench:
         wall, rss, out, _ = run_measured(cmd, self.blas_env)
         result = json.loads(out)
         self.kernels["floor"] = f"OpenBLAS {result['core']} kernels, {result['threads']} threads"
+        result["wall"], result["rss"] = wall, rss
+        return result
+
+    def lidar_run(self, path):
+        wall, rss, out, _ = run_measured([self.lidar, path], self.rankme_env)
+        result = json.loads(out)
+        self.kernels["lidar"] = f"OpenBLAS {result['core']} kernels, {result['threads']} threads"
         result["wall"], result["rss"] = wall, rss
         return result
 
@@ -259,7 +272,51 @@ class Bench:
         self.warm(p)
         return p
 
+    def views_tensor(self):
+        """1000 x 8 x 2048 float32 views (item 11), made once.
+
+        50 cluster centres along a power-law spectrum (k^-1/2 in a random orthonormal basis),
+        each sample's mean its cluster's centre plus a spread along another such spectrum, and
+        its 8 views that mean plus augmentation noise along a steeper one (k^-1), half as
+        large: between-sample structure that LiDAR sees through the within-sample noise."""
+        p = self.path("views_1000x8x2048_f32.npy")
+        if os.path.exists(p):
+            self.warm(p)
+            return p
+        n, q, d, clusters = 1000, 8, 2048, 50
+        rng = np.random.default_rng(11)
+        k = np.arange(1, d + 1, dtype=np.float32)
+
+        def basis(power):
+            v, _ = np.linalg.qr(rng.standard_normal((d, d)).astype(np.float32))
+            return (v * (k ** -power)[None, :]).astype(np.float32)
+
+        centre_basis, spread_basis, view_basis = basis(0.5), basis(0.5), basis(1.0)
+        centres = rng.standard_normal((clusters, d), dtype=np.float32) @ centre_basis.T * 3
+        means = centres[np.arange(n) % clusters] + \
+            rng.standard_normal((n, d), dtype=np.float32) @ spread_basis.T
+        noise = rng.standard_normal((n * q, d), dtype=np.float32) @ view_basis.T
+        views = means[:, None, :] + noise.reshape(n, q, d) * 0.5
+        np.save(p, views.astype(np.float32))
+        del views, noise
+        self.warm(p)
+        return p
+
     # ---- items ----
+
+    def item_11(self):
+        p = self.views_tensor()
+        r = self.interleave({"rankme": lambda: self.lidar_run(p),
+                             "numpy": lambda: self.numpy("lidar", p)})
+        rk = statistics.median(x["wall"] for x in r["rankme"])
+        rk_in = statistics.median(x["seconds"] for x in r["rankme"])
+        npy = statistics.median(x["seconds"] for x in r["numpy"])
+        a, b = r["rankme"][0]["lidar"], r["numpy"][0]["lidar"]
+        self.add(11, "LiDAR 1000x8x2048 f32: numpy float64 / ComputeLidar", f"{npy / rk:.2f}x",
+                 ">= 3x", npy / rk >= 3.0,
+                 f"rankme {rk:.2f} s wall ({rk_in:.2f} s in-process, "
+                 f"{r['rankme'][0]['method']}), numpy {npy:.2f} s; LiDAR {a:.6g}, |rel diff| "
+                 f"{abs(a - b) / b:.1e}; peak RSS {max(x['rss'] for x in r['rankme']):.0f} MB")
 
     def item_9(self):
         cases = [("power1", "power law sigma_k ~ 1/k", 4.0),
@@ -602,7 +659,7 @@ def main():
     print()
     print(f"machine: {cpu}, {os.cpu_count()} cores; load at start {start_load}, at end "
           f"{loadavg()}; {time.time() - started:.0f} s; {datetime.date.today().isoformat()}")
-    for side in ("rankme", "numpy", "floor", "python"):
+    for side in ("rankme", "numpy", "floor", "python", "lidar"):
         if side in bench.kernels:
             print(f"kernels {side}: {bench.kernels[side]}")
     headers = ("#", "measurement", "figure", "target", "status", "details (medians)")

@@ -5,13 +5,21 @@ numpy reaches OpenBLAS through libblas.so.3 / liblapack.so.3, the same library r
 
   np_worker.py svd FILE   np.load + np.linalg.svd(Z, compute_uv=False) + the RankMe formula
   np_worker.py gram FILE  np.load, then Z.T @ Z (timed alone; numpy runs it as ssyrk)
+  np_worker.py lidar FILE np.load of an n x q x D views tensor + LiDAR in float64 by the literal
+                          definition (eigh of the within-sample covariance, its inverse square
+                          root, eigvalsh of M: scripts/lidar_reference.py)
 """
 import ctypes
 import json
+import os
 import sys
 import time
 
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "scripts"))
+from lidar_reference import lidar  # noqa: E402
 
 
 def blas_core():
@@ -43,6 +51,9 @@ def main():
         g = z.T @ z
         out["seconds"] = time.perf_counter() - t1
         out["trace"] = float(np.trace(g))
+    elif mode == "lidar":
+        out["lidar"] = lidar(z)[0]
+        out["seconds"] = time.perf_counter() - t0
     else:
         raise SystemExit(f"unknown mode {mode}")
     out["load_seconds"] = t1 - t0

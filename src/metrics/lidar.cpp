@@ -32,6 +32,9 @@ namespace {
 // they are divided by a power of two (see the header).
 constexpr int kScaleAboveExponent = 128;
 
+// The definition's floor of the eigenvalues of Σ_w before its inverse square root.
+constexpr double kWithinFloor = 1e-8;
+
 // Where the views tensor lies in the stream.
 struct ViewsShape {
   std::int64_t samples = 0;          // n in the stream
@@ -104,7 +107,8 @@ class ViewsAccumulator {
     if (count == 0) return;
     const auto d = static_cast<std::size_t>(dim_);
     const auto values = static_cast<std::size_t>(count * views_) * d;
-    const int exponent = max_abs >= 0x1p128 ? std::ilogb(max_abs) + 1 : 0;
+    const int exponent =
+        max_abs >= std::ldexp(1.0, kScaleAboveExponent) ? std::ilogb(max_abs) + 1 : 0;
     if (exponent > exponent_) Rescale(exponent);
     internal::ScaleByPowerOfTwo(rows, values, -exponent_);
     // Sample means, then every view minus its sample's mean.
@@ -288,6 +292,17 @@ LidarResult ComputeLidar(RowStream& stream, std::int64_t views, const LidarOptio
   const MatrixInfo& info = stream.info();
   const ViewsShape shape = ResolveShape(info, views);
   if (options.max_samples < 0) throw UsageError("LiDAR max_samples must be >= 0", info.source);
+  if (!(options.delta >= kWithinFloor) || !std::isfinite(options.delta)) {
+    // Below the definition's floor of Σ_w's eigenvalues, the floor could act, and the Cholesky
+    // route (which has no floor) would no longer compute the same M.
+    throw UsageError(fmt::format("LiDAR delta must be finite and at least {:g}, got {:g}",
+                                 kWithinFloor, options.delta),
+                     info.source);
+  }
+  if (!(options.eps >= 0.0) || !std::isfinite(options.eps)) {
+    throw UsageError(fmt::format("LiDAR eps must be finite and >= 0, got {:g}", options.eps),
+                     info.source);
+  }
   std::vector<std::int64_t> chosen;  // empty: every sample
   if (options.max_samples > 0 && shape.samples > options.max_samples) {
     chosen = SubsampleRows(options.seed, shape.samples, options.max_samples);

@@ -158,6 +158,12 @@ TEST_CASE("ComputeLidar refuses too few views or samples and shapes without whol
   LidarOptions negative;
   negative.max_samples = -1;
   CHECK_THROWS_AS(ComputeLidar(six, 2, negative), UsageError);
+  LidarOptions no_delta;
+  no_delta.delta = 0.0;
+  CHECK_THROWS_WITH(ComputeLidar(six, 2, no_delta), Catch::Contains("at least 1e-08"));
+  LidarOptions negative_eps;
+  negative_eps.eps = -1.0;
+  CHECK_THROWS_AS(ComputeLidar(six, 2, negative_eps), UsageError);
   auto file = OpenViews(std::string(RANKME_TEST_DATA_DIR) + "/lidar/clustered_q8.npy");
   CHECK_THROWS_WITH(ComputeLidar(*file, 4),
                     Catch::Contains("8 views per sample (shape[1]), not q = 4"));

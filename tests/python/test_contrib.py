@@ -136,3 +136,126 @@ def test_lightning_callback_is_a_lightning_callback():
     except ImportError:
         pytest.skip("Lightning is not installed")
     assert isinstance(rankme_torch.RankmeCallback("backbone"), pl.Callback)
+
+
+# ---- views tensors for LiDAR ----
+
+def views_data(samples=40, views=3, seed=2):
+    g = torch.Generator().manual_seed(seed)
+    return torch.randn(samples, views, 16, generator=g)
+
+
+def tensor_loader(x, batch=16):
+    """Batches as [B, q, 16] tensors."""
+    return [x[i:i + batch] for i in range(0, x.shape[0], batch)]
+
+
+def list_loader(x, batch=16):
+    """Batches as (list of q [B, 16] tensors, labels): what multi-view pipelines yield."""
+    return [([x[i:i + batch, j] for j in range(x.shape[1])], torch.zeros(len(x[i:i + batch])))
+            for i in range(0, x.shape[0], batch)]
+
+
+def read_dump(path, fmt):
+    """{name: numpy array} of a dump written by write_dump in `fmt`."""
+    if fmt == "pt":
+        return {k: v.float().numpy() for k, v in torch.load(path).items()}
+    if fmt == "npz":
+        with np.load(path) as z:
+            return {k: z[k] for k in z.files}
+    if fmt == "npy":
+        return {name[:-4]: np.load(os.path.join(path, name)) for name in os.listdir(path)}
+    with open(path, "rb") as f:  # safetensors: header length, JSON header, data
+        size = int.from_bytes(f.read(8), "little")
+        header = json.loads(f.read(size))
+        data = f.read()
+    types = {"F32": np.float32, "F16": np.float16}
+    return {k: np.frombuffer(data[v["data_offsets"][0]:v["data_offsets"][1]],
+                             dtype=types[v["dtype"]]).reshape(v["shape"])
+            for k, v in header.items() if k != "__metadata__"}
+
+
+@pytest.mark.parametrize("loader", [tensor_loader, list_loader])
+def test_embed_views_gives_samples_by_views_by_dims(loader):
+    net = model()
+    x = views_data()
+    got = rankme_torch.embed_views(net, loader(x), 3, samples=25)
+    assert got.shape == (25, 3, 24)
+    with torch.no_grad():
+        want = net(x[:25].reshape(75, 16)).reshape(25, 3, 24)
+    assert torch.allclose(got, want, atol=1e-6)
+    # The output of a submodule, caught inside the model; every sample when samples is None.
+    inner = rankme_torch.embed_views(net, loader(x), 3, module=net[1])
+    assert inner.shape == (40, 3, 32)
+    with torch.no_grad():
+        assert torch.allclose(inner[7, 2], net[:2](x[7, 2]), atol=1e-6)
+
+
+def test_embed_views_refuses_another_view_count_and_restores_the_mode():
+    net = model().train()
+    with pytest.raises(ValueError, match=r"expected \[B, 4, \.\.\.\]"):
+        rankme_torch.embed_views(net, tensor_loader(views_data()), 4)
+    assert net.training
+    with pytest.raises(ValueError, match="at least 2 views"):
+        rankme_torch.embed_views(net, tensor_loader(views_data()), 1)
+
+
+@pytest.mark.parametrize("fmt", rankme_torch.FORMATS)
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float16])
+def test_hook_dump_holds_the_views_tensor(fmt, dtype, tmp_path):
+    net = model(dtype)
+    hook = rankme_torch.RankmeHook(net[3])
+    with torch.no_grad(), hook:
+        for b in batches():
+            net(b)
+    x = views_data(samples=80, views=4)
+    result = hook.score(step=7, dump_dir=str(tmp_path), fmt=fmt, views=4,
+                        views_loader=tensor_loader(x), model=net, views_samples=64)
+    dump = result["dump"]
+    expected_path = tmp_path / "embeddings" / ("step=7" if fmt == "npy" else f"step=7.{fmt}")
+    assert dump == str(expected_path)
+    tensors = read_dump(dump, fmt)
+    assert sorted(tensors) == ["embeddings", "embeddings_views"]
+    assert tensors["embeddings"].shape == (500, 24)
+    assert tensors["embeddings_views"].shape == (64, 4, 24)
+    assert tensors["embeddings_views"].dtype == tensors["embeddings"].dtype
+    with torch.no_grad():
+        want = net(x[:64].reshape(256, 16)).float().reshape(64, 4, 24).numpy()
+    assert np.array_equal(tensors["embeddings_views"].astype(np.float32), want)
+    hook.remove()
+    if "RANKME" in os.environ:  # the reader sees the views tensor's shape, and the plain one
+        plain = os.path.join(dump, "embeddings.npy") if fmt == "npy" else dump + "#embeddings"
+        views = os.path.join(dump, "embeddings_views.npy") if fmt == "npy" else \
+            dump + "#embeddings_views"
+        assert cli_rankme(plain) == result["rankme"]
+        out = subprocess.run([os.environ["RANKME"], "score", views], capture_output=True,
+                             text=True)
+        assert out.returncode == 2 and "got shape (64, 4, 24)" in out.stderr
+
+
+def test_lightning_hook_dumps_views_of_the_submodule(tmp_path):
+    module = FakeModule()
+    trainer = FakeTrainer(str(tmp_path))
+    x = views_data(samples=40, views=2)
+    callback = rankme_torch.RankmeLightningHook("backbone.2", dump=True, fmt="npz", views=2,
+                                                views_loader=list_loader(x))
+    callback.on_validation_epoch_start(trainer, module)
+    with torch.no_grad():
+        for b in batches():
+            module(b)
+    callback.on_validation_epoch_end(trainer, module)
+    dump = tmp_path / "embeddings" / "epoch=3-step=400.npz"
+    assert callback.last["dump"] == str(dump)
+    tensors = read_dump(str(dump), "npz")
+    assert tensors["embeddings"].shape == (500, 24)
+    assert tensors["embeddings_views"].shape == (40, 2, 24)  # fewer samples than rows: all 40
+    with torch.no_grad():
+        want = module.backbone[:3](x[5, 1]).numpy()
+    assert np.allclose(tensors["embeddings_views"][5, 1], want, atol=1e-6)
+
+
+def test_lightning_hook_refuses_views_without_a_loader_or_a_dump():
+    with pytest.raises(ValueError, match="views_loader"):
+        rankme_torch.RankmeLightningHook("backbone", dump=True, views=2)
+    with pytest.raises(ValueError, match="dump=True"):
+        rankme_torch.RankmeLightningHook("backbone", views=2, views_loader=[])

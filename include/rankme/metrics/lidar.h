@@ -9,10 +9,14 @@
 
 namespace rankme::metrics {
 
+/// Bumped whenever a change to the engine can change a printed LiDAR; to be stored with every
+/// score.
+constexpr int kLidarAlgorithmVersion = 1;
+
 /// How LiDAR is computed. Defaults follow stable-pretraining's LiDAR callback.
 struct LidarOptions {
   /// Added to the diagonal of the within-sample covariance Σ_w (absolute, in the units of the
-  /// values squared).
+  /// values squared). At least 1e-8, the definition's floor of the eigenvalues of Σ_w.
   double delta = 1e-4;
   /// Added to every eigenvalue of M before normalisation: p = (λ + eps) / Σ(λ + eps).
   double eps = 1e-8;
@@ -60,14 +64,16 @@ struct LidarResult {
 /// {n, q, D...} (rank >= 3) and each row is one sample flattened (q·D values, what the io readers
 /// give with StreamOptions::flatten), n rows. Any dtype; values are read as float64 and every
 /// sum is accumulated in float64. Each value is read once, in blocks of options.block_bytes;
-/// memory is about two D × D float64 matrices (one D × D and one n × D when n <= D) plus a block.
+/// memory is two D × D float64 matrices (n <= D: one D × D, the n × D means and their n × n
+/// Gram) plus about two blocks.
 ///
 /// Scale: values are used as they are up to 2^128 in magnitude (every float16/bfloat16/float32
 /// value); blocks beyond are divided by a power of two (exact) and delta with them by its square,
 /// which leaves M unchanged, so no finite input overflows. When delta so divided underflows (the
-/// largest |value| above about 2^500) and Σ_w is singular, a DataError says so.
+/// largest |value| above about 2^530) and Σ_w is singular, a DataError says so.
 ///
-/// Throws DataError (path = info().source) for views < 2, a shape that does not hold whole
+/// Throws UsageError for max_samples < 0, delta < 1e-8 or eps < 0 (or not finite), and
+/// DataError (path = info().source) for views < 2, a shape that does not hold whole
 /// samples of `views` views, fewer than 2 samples (after subsampling), no columns, or a NaN/Inf
 /// anywhere in the stream (also in samples left out by subsampling), naming its row, column,
 /// sample and view (0-based). n <= D gives the value with a warning (Σ_b has rank n − 1 < D).
