@@ -16,14 +16,11 @@ and what each item measures. Items (pick a subset by number, default all):
     the float64 Gram tier vs its own floor (dsyrk + dsyevd)
   10 Python: rankme.score on 25600x2048 float32 vs numpy SVD, torch svdvals, the command on the
      same matrix in a file; float16 torch input vs float32 and its peak (bench/python_score.py)
-<<<<<<< HEAD
-  11 every spectrum metric (RankMe, centred RankMe, stable rank, NESum, participation ratio,
-     α-ReQ; both spectra from one read) vs RankMe alone, 25600x2048 float32 power law and
-     BatchNorm + ReLU
-=======
   11 LiDAR of a 1000x8x2048 float32 views tensor (clustered samples, decaying spectra):
      ComputeLidar (bench/lidar.cpp) vs numpy's float64 eigh-based computation of the definition
->>>>>>> lidar
+  12 every spectrum metric (RankMe, centred RankMe, stable rank, NESum, participation ratio,
+     α-ReQ; both spectra from one read) vs RankMe alone, 25600x2048 float32 power law and
+     BatchNorm + ReLU
 
 Timings alternate between the two sides of each ratio (A B A B ...), `--repeat` times, and the
 table shows medians. rankme picks its BLAS kernels itself (it re-executes with
@@ -346,7 +343,7 @@ class Bench:
                          f"{statistics.median(x['dsyrk'] for x in fl):.2f} + dsyevd "
                          f"{statistics.median(x['dsyevd'] for x in fl):.2f}")
 
-    def item_11(self):
+    def item_12(self):
         """Every spectrum metric (both spectra, one read) against RankMe alone."""
         for kind, what in [("power1", "power law 1/k"), ("bnrelu", "BatchNorm + ReLU")]:
             p = self.realistic(kind)
@@ -356,7 +353,7 @@ class Bench:
             one = statistics.median(x["wall"] for x in r["rankme"])
             every = statistics.median(x["wall"] for x in r["all"])
             method = ",".join(sorted({x["method"] for x in r["all"]}))
-            self.add(11, f"{what} 25600x2048 f32: every metric / RankMe alone",
+            self.add(12, f"{what} 25600x2048 f32: every metric / RankMe alone",
                      f"{every / one:.2f}x", "<= 1.2x", every / one <= 1.2,
                      f"all {every:.2f} s, rankme {one:.2f} s (path {method})")
 
@@ -624,7 +621,7 @@ def main():
                         help="OPENBLAS_CORETYPE for numpy and the floor program")
     parser.add_argument("--keep", metavar="DIR", help="keep generated data in DIR (reused)")
     args = parser.parse_args()
-    items = set(args.items or range(1, 12))
+    items = set(args.items or range(1, 13))
 
     if args.keep:
         os.makedirs(args.keep, exist_ok=True)
@@ -645,7 +642,7 @@ def main():
         steps = [({1, 2}, lambda: bench.item_1_2(items)), ({3}, bench.item_3),
                  ({4}, bench.item_4), ({5}, bench.item_5), ({6}, bench.item_6),
                  ({7}, bench.item_7), ({8}, bench.item_8), ({9}, bench.item_9),
-                 ({10}, bench.item_10), ({11}, bench.item_11)]
+                 ({10}, bench.item_10), ({11}, bench.item_11), ({12}, bench.item_12)]
         for wanted, step in steps:
             if items & wanted:
                 try:
