@@ -107,7 +107,7 @@ void ScoreViews(const IngestWork& work, const io::TensorEntry& entry, const std:
   score.eps = lidar.eps;
   score.max_samples = lidar.max_samples;
   score.subsample_seed = lidar.seed;
-  score.algorithm_version = metrics::kRankmeAlgorithmVersion;
+  score.algorithm_version = metrics::kLidarAlgorithmVersion;
   score.tool_version = RANKME_VERSION;
   score.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   outcome.scores.push_back(std::move(score));

@@ -8,6 +8,7 @@
 #include "app/metric_scores_internal.h"
 #include "rankme/core/error.h"
 #include "rankme/core/metric_catalog.h"
+#include "rankme/metrics/lidar.h"
 #include "rankme/metrics/sister_metrics.h"
 
 namespace rankme::app {
@@ -53,7 +54,11 @@ std::string MetricSettingsKey(std::string_view metric, const metrics::RankmeOpti
                        common);
   }
   if (metric == "lidar") {
-    return fmt::format(R"({{{},"delta":0.0001,"eps":1e-08}})", common);
+    const metrics::LidarOptions lidar;
+    return fmt::format(
+        R"({{"algorithm_version":{},"delta":{},"eps":{},"max_samples":{},"seed":{}}})",
+        metrics::kLidarAlgorithmVersion, Shortest(lidar.delta), Shortest(lidar.eps),
+        options.max_samples, options.seed);
   }
   throw Error(fmt::format("no settings for metric '{}'", metric));
 }

@@ -54,7 +54,13 @@ struct IngestedSweep {
     options.settle_seconds = settle_seconds;
     return rankme::app::Ingest(options);
   }
+  // Rows of `table`; of scores and spectra, RankMe's and the uncentred spectrum's (a matrix has a
+  // score per metric and two spectra).
   std::int64_t Count(const std::string& table) const {
+    if (table == "scores") return QueryInt(db, "SELECT count(*) FROM scores WHERE metric = 'rankme'");
+    if (table == "spectra") {
+      return QueryInt(db, "SELECT count(*) FROM spectra WHERE kind = 'singular_values'");
+    }
     return QueryInt(db, "SELECT count(*) FROM " + table);
   }
 };

@@ -118,7 +118,7 @@ TEST_CASE("Ingest stores the real sweep's runs, seeds, steps and float64 referen
   CHECK(summary.runs == 8);
   CHECK(summary.configurations == 4);
   CHECK(summary.checkpoints == 24);
-  CHECK(summary.scored == 48);
+  CHECK(summary.scored == 96);  // 48 matrices and their 48 views tensors (LiDAR)
   CHECK(summary.failed == 0);
   CHECK(summary.warnings.empty());
   CHECK(CheckAgainstTruth(db, root, truth, "rankme") == 48);
@@ -128,9 +128,10 @@ TEST_CASE("Ingest stores the real sweep's runs, seeds, steps and float64 referen
   CHECK(QueryText(db,
                   "SELECT group_concat(layout) FROM (SELECT DISTINCT layout FROM runs "
                   "ORDER BY layout)") == "hydra,lightning,wandb");
-  CHECK(QueryInt(db, "SELECT count(*) FROM tensors WHERE files_json LIKE '%.pt#%'") == 12);
-  CHECK(QueryInt(db, "SELECT count(*) FROM tensors WHERE files_json LIKE '%.safetensors#%'") == 12);
-  CHECK(QueryInt(db, "SELECT count(*) FROM tensors WHERE files_json LIKE '%.npy\"]'") == 24);
+  // Each matrix with its views tensor.
+  CHECK(QueryInt(db, "SELECT count(*) FROM tensors WHERE files_json LIKE '%.pt#%'") == 24);
+  CHECK(QueryInt(db, "SELECT count(*) FROM tensors WHERE files_json LIKE '%.safetensors#%'") == 24);
+  CHECK(QueryInt(db, "SELECT count(*) FROM tensors WHERE files_json LIKE '%.npy\"]'") == 48);
   // Seeds of one configuration share its config_id; configurations differ otherwise.
   CHECK(QueryInt(db,
                  "SELECT count(*) FROM (SELECT config_id FROM runs GROUP BY config_id "

@@ -53,7 +53,7 @@ TEST_CASE("Ingest stores every metric of the real sweep equal to its float64 ref
   CHECK(testing::QueryInt(db, "SELECT count(*) FROM scores WHERE metric = 'rankme_centered' AND "
                               "instr(settings_key, '\"centered\":true') > 0") == 48);
   CHECK(testing::QueryInt(db, "SELECT count(*) FROM scores WHERE metric = 'lidar' AND "
-                              "instr(settings_key, '\"delta\":0.0001') > 0") == 48);
+                              "instr(settings_key, '\"delta\":1e-04') > 0") == 48);
   // Views tensors have only LiDAR; both spectra of every matrix are kept.
   CHECK(testing::QueryInt(db, "SELECT count(*) FROM scores WHERE tensor LIKE '%\\_views' "
                               "ESCAPE '\\' AND metric <> 'lidar'") == 0);

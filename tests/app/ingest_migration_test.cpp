@@ -41,7 +41,7 @@ TEST_CASE("Ingest creates the latest schema in an empty file", "[ingest]") {
   const std::string db = dir.File("empty.db");
   rankme::testing::WriteFile(db, "");  // zero bytes: what `touch rankme.db` leaves
   const auto summary = rankme::app::Ingest(IngestOptionsFor(RealSweep(), db));
-  CHECK(summary.scored == 48);
+  CHECK(summary.scored == 96);  // 48 matrices and their 48 views tensors
   CHECK(QueryInt(db, "PRAGMA user_version") == Database::LatestSchemaVersion());
   CHECK(QueryText(db, "PRAGMA integrity_check") == "ok");
   CHECK_FALSE(fs::exists(db + ".v0.bak"));  // nothing to back up
@@ -60,21 +60,25 @@ TEST_CASE("Ingest migrates every earlier schema fixture with a backup and keeps 
     REQUIRE(QueryInt(db, "PRAGMA user_version") == version);
     const auto scores_before = QueryInt(db, "SELECT count(*) FROM scores WHERE metric = 'rankme'");
     REQUIRE(scores_before == 48);
-    const std::string value_before = QueryText(
-        db, "SELECT group_concat(value, ',') FROM (SELECT value FROM scores WHERE metric = 'rankme' ORDER BY score_id)");
+    const std::string value_before =
+        QueryText(db,
+                  "SELECT group_concat(value, ',') FROM (SELECT value FROM scores WHERE metric = "
+                  "'rankme' ORDER BY score_id)");
 
-    // The fixture was made from a copy of the sweep elsewhere: same bytes, other paths. Every
-    // score is found by content, so nothing is scored again.
+    // The fixture was made from a copy of the sweep elsewhere, before its files gained views
+    // tensors and before the sister metrics: its .npy files have the same bytes (other paths),
+    // its .safetensors and .pt files do not (they now also hold `<name>_views`). Every matrix is
+    // read again for the sister metrics, and every views tensor for LiDAR; the old scores stay
+    // as they were, and RankMe is added only for the 24 tensors of the rewritten files.
     const auto summary = rankme::app::Ingest(IngestOptionsFor(RealSweep(), db));
-    CHECK(summary.scored == 0);
-    CHECK(summary.reused == 48);
+    CHECK(summary.scored == 96);
     CHECK(summary.failed == 0);
     CHECK(QueryInt(db, "PRAGMA user_version") == Database::LatestSchemaVersion());
     CHECK(QueryText(db, "PRAGMA integrity_check") == "ok");
-    CHECK(QueryInt(db, "SELECT count(*) FROM scores WHERE metric = 'rankme'") == 48);
+    CHECK(QueryInt(db, "SELECT count(*) FROM scores WHERE metric = 'rankme'") == 72);
     CHECK(QueryText(db,
-                    "SELECT group_concat(value, ',') FROM (SELECT value FROM scores WHERE metric = 'rankme' ORDER "
-                    "BY score_id)") == value_before);
+                    "SELECT group_concat(value, ',') FROM (SELECT value FROM scores WHERE metric = "
+                    "'rankme' ORDER BY score_id LIMIT 48)") == value_before);
     CHECK(QueryInt(db, "SELECT count(*) FROM sweeps") == 2);  // the fixture's and this one
     // The ranking table of schema 4, filled by the migration and kept by ingest: one point per
     // readable tensor row and score, old run folders and new.

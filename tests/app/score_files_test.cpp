@@ -48,7 +48,9 @@ TEST_CASE("score reports which tensor it chose when a file holds several", "[app
   const auto scores = rankme::app::ScoreFiles({file}, {});
   REQUIRE(scores[0].result.has_value());
   CHECK(scores[0].tensor == "embeddings");
-  CHECK(scores[0].tensor_note == "used 'embeddings' of: embeddings, representations");
+  CHECK(scores[0].tensor_note ==
+        "used 'embeddings' of: embeddings, representations, embeddings_views, "
+        "representations_views");
 }
 
 TEST_CASE("score keeps going after a bad file and names it", "[app]") {

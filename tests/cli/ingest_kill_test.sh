@@ -78,6 +78,10 @@ assert q("SELECT count(*) FROM scores WHERE metric = 'rankme'") == total * setti
 assert q("SELECT count(*) FROM (SELECT DISTINCT content_hash, tensor, metric, settings_key "
          "FROM scores WHERE metric = 'rankme')") == total * settings
 assert q("SELECT count(DISTINCT settings_key) FROM scores WHERE metric = 'rankme'") == settings
+# every metric of every tensor once per settings: nothing lost, nothing duplicated
+metrics = q("SELECT count(DISTINCT metric) FROM scores")
+assert metrics == 6, metrics
+assert q("SELECT count(*) FROM scores") == total * settings * metrics
 assert q("SELECT count(*) FROM spectra WHERE kind = 'singular_values'") == total * settings  # one per row sample (seed)
 assert q("SELECT count(*) FROM runs") == 40
 assert q("SELECT count(*) FROM checkpoints") == total
@@ -94,12 +98,13 @@ assert q("SELECT count(*) FROM checkpoint_scores WHERE metric = 'rankme'") == to
 con.execute("ATTACH ? AS clean", (clean,))
 pairs = con.execute(
     "SELECT d.value, c.value FROM main.checkpoint_scores d JOIN clean.checkpoint_scores c "
-    "ON c.run = d.run AND c.checkpoint = d.checkpoint AND c.tensor = d.tensor").fetchall()
+    "ON c.run = d.run AND c.checkpoint = d.checkpoint AND c.tensor = d.tensor "
+    "AND c.metric = d.metric WHERE d.metric = 'rankme'").fetchall()
 assert len(pairs) == total * settings, len(pairs)
 for mine, theirs in pairs:
     assert mine is not None and abs(mine - theirs) <= 1e-12 * abs(theirs), (mine, theirs)
 hashes = con.execute("SELECT count(*) FROM main.scores d JOIN clean.scores c USING "
-                     "(content_hash, tensor) WHERE d.settings_key = c.settings_key").fetchone()[0]
-assert hashes == total, hashes
+                     "(content_hash, tensor, metric) WHERE d.settings_key = c.settings_key").fetchone()[0]
+assert hashes == total * metrics, hashes
 PY
 echo "ingest_kill_test: ok ($kills kills)"

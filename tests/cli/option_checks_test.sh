@@ -64,7 +64,7 @@ for command in best leaderboard marginals; do
   "$RANKME" $command --db r.db --metric nope >out.txt 2>err.txt; code=$?
   set -e
   [ "$code" = 1 ] || fail "$command --metric nope exited $code"
-  grep -q "^rankme: r.db: --metric nope: no such scores; the database has rankme" err.txt ||
+  grep -q "^rankme: r.db: --metric nope: no such scores; the database has .*rankme" err.txt ||
     fail "unclear --metric message: $(cat err.txt)"
 done
 

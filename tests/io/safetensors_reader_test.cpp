@@ -155,20 +155,24 @@ for path in [)" + list + R"(]:
         if name == '__metadata__': continue
         b, end = e['data_offsets']
         a = np.frombuffer(raw[8 + n + b:8 + n + end], dtype={'F16': '<f2', 'F32': '<f4'}[e['dtype']])
-        a = a.reshape(e['shape']).astype(np.float64)
+        a = a.reshape(e['shape'][0], -1).astype(np.float64)
         out[path + '#' + name] = [list(e['shape']), float(a.sum()), float((a * a).sum()), float(a[-1, -1])]
 print(json.dumps(out))
 )");
-  REQUIRE(expected.size() == 12);
+  // embeddings and representations (512 × 64), and their views (256 × 8 × 64, read flattened).
+  REQUIRE(expected.size() == 24);
   for (const auto& [spec, values] : expected.items()) {
     INFO(spec);
-    auto stream = testing::OpenSpec(spec, {});
+    const bool views = spec.ends_with("_views");
+    StreamOptions options;
+    options.flatten = views;
+    auto stream = testing::OpenSpec(spec, options);
     const MatrixInfo& info = stream->info();
-    CHECK(info.rows == 512);
-    CHECK(info.cols == 64);
+    CHECK(info.rows == (views ? 256 : 512));
+    CHECK(info.cols == (views ? 8 * 64 : 64));
     CHECK(info.dtype == DType::kFloat16);
-    std::vector<double> all(512 * 64);
-    stream->ReadRows(0, 512, all.data());
+    std::vector<double> all(static_cast<std::size_t>(info.rows * info.cols));
+    stream->ReadRows(0, info.rows, all.data());
     double sum = 0, sum_sq = 0;
     for (double v : all) {
       sum += v;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <unistd.h>
+
 // Helpers shared by the format reader tests: the fixture manifest written by
 // scripts/make_format_fixtures.py (numpy checksums) and a comparison of a RowStream against it.
 
@@ -75,7 +77,9 @@ inline void CheckStreamAgainst(RowStream& stream, const nlohmann::json& expected
 
 /// Runs a /usr/bin/python3 snippet (numpy only) and returns its stdout parsed as JSON.
 inline nlohmann::json PythonJson(const std::string& script) {
-  const std::string path = std::string(RANKME_BINARY_DIR) + "/formats_snippet.py";
+  // One file per process: CTest runs the tests that call this in parallel.
+  const std::string path =
+      std::string(RANKME_BINARY_DIR) + "/formats_snippet_" + std::to_string(getpid()) + ".py";
   std::ofstream(path) << script;
   std::string command = "/usr/bin/python3 " + path;
   FILE* pipe = popen(command.c_str(), "r");

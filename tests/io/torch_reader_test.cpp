@@ -1,5 +1,6 @@
 #include "rankme/io/torch_reader.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 
@@ -104,7 +105,7 @@ TEST_CASE("Torch hostile files are refused naming the file, nothing runs", "[for
 
 // The real sweep's W&B dumps: torch's own values when python3-torch is installed, otherwise
 // shapes and names only.
-TEST_CASE("Torch files of the real sweep read as 512×64 float16", "[formats]") {
+TEST_CASE("Torch files of the real sweep read as 512×64 float16 (views 256×8×64)", "[formats]") {
   const std::string root = std::string(RANKME_TEST_DATA_DIR) + "/real_sweep_small/wandb";
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
@@ -123,26 +124,33 @@ except ImportError:
 if torch is not None:
     for path in [)" + list + R"(]:
         for name, t in torch.load(path).items():
-            a = t.double().numpy()
+            a = t.double().numpy().reshape(t.shape[0], -1)
             out[path + '#' + name] = [float(a.sum()), float((a * a).sum()), float(a[-1, -1])]
 print(json.dumps(out))
 )");
   if (expected.empty()) WARN("python3-torch missing: values of the real .pt files not compared");
   for (const std::string& file : files) {
     const auto entries = ListTensors(file);
-    REQUIRE(entries.size() == 2);
-    CHECK(entries[0].name == "embeddings");
-    CHECK(entries[1].name == "representations");
+    REQUIRE(entries.size() == 4);
+    std::vector<std::string> names;
+    for (const auto& entry : entries) names.push_back(entry.name);
+    std::sort(names.begin(), names.end());
+    CHECK(names == std::vector<std::string>{"embeddings", "embeddings_views", "representations",
+                                            "representations_views"});
     for (const auto& entry : entries) {
       const std::string spec = file + "#" + entry.name;
       INFO(spec);
-      auto stream = testing::OpenSpec(spec, {});
-      CHECK(stream->info().rows == 512);
-      CHECK(stream->info().cols == 64);
+      // The views tensors (256 × 8 × 64) read flattened, a row per sample.
+      const bool views = entry.name.ends_with("_views");
+      StreamOptions options;
+      options.flatten = views;
+      auto stream = testing::OpenSpec(spec, options);
+      CHECK(stream->info().rows == (views ? 256 : 512));
+      CHECK(stream->info().cols == (views ? 8 * 64 : 64));
       CHECK(stream->info().dtype == DType::kFloat16);
       if (!expected.contains(spec)) continue;
-      std::vector<double> all(512 * 64);
-      stream->ReadRows(0, 512, all.data());
+      std::vector<double> all(static_cast<std::size_t>(stream->info().rows * stream->info().cols));
+      stream->ReadRows(0, stream->info().rows, all.data());
       double sum = 0, sum_sq = 0;
       for (double v : all) {
         sum += v;
