@@ -228,9 +228,13 @@ def test_hook_dump_holds_the_views_tensor(fmt, dtype, tmp_path):
         views = os.path.join(dump, "embeddings_views.npy") if fmt == "npy" else \
             dump + "#embeddings_views"
         assert cli_rankme(plain) == result["rankme"]
-        out = subprocess.run([os.environ["RANKME"], "score", views], capture_output=True,
-                             text=True)
-        assert out.returncode == 2 and "got shape (64, 4, 24)" in out.stderr
+        # The views tensor is scored by LiDAR, never as a plain matrix.
+        out = subprocess.run([os.environ["RANKME"], "score", views, "--json"],
+                             capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        scored = json.loads(out.stdout)[0]
+        assert (scored["samples"], scored["views"], scored["cols"]) == (64, 4, 24)
+        assert list(scored["metrics"]) == ["lidar"] and scored["metrics"]["lidar"]["value"] > 1
 
 
 def test_lightning_hook_dumps_views_of_the_submodule(tmp_path):
