@@ -31,8 +31,8 @@ namespace {
 constexpr std::int64_t kMaxBlockRows = 8192;
 
 // How the centred Gram follows from an accumulated one: by the column sums (the Gram is ZᵀZ), or
-// by centring rows and columns of the kernel matrix (the Gram is ZZᵀ).
-enum class Centering { kColumns, kKernel };
+// by centring rows and columns of the kernel matrix (the Gram is ZZᵀ); or not at all.
+enum class Centering { kColumns, kKernel, kNone };
 
 class GramAccumulator {
  public:
@@ -128,6 +128,10 @@ class GramAccumulator {
     double sum_sq = 0.0;
     for (double v : residual) sum_sq += v * v;
     out.uncentered.noise_frobenius = std::sqrt(sum_sq / kProbes);
+    if (centering == Centering::kNone) {
+      Eigenvalues(gram_, out.uncentered.eigenvalues);  // with every BLAS thread allowed
+      return out;
+    }
     std::vector<double> centered = Centered(centering, out.uncentered, out.centered);
     // The two eigenvalue problems on a thread each when BLAS may use two (dsytrd is mostly
     // memory-bound matrix-vector work and scales poorly over threads), else one after the other.
@@ -283,7 +287,7 @@ void TransposeColumns(const std::vector<T>& z, std::int64_t rows, std::int64_t c
 
 template <typename T>
 GramSpectra Compute(RowStream& stream, const RowPlan& plan, bool single_precision,
-                     std::size_t block_bytes) {
+                    std::size_t block_bytes, bool centered) {
   const std::int64_t cols = stream.info().cols;
   // A block's values, and the window when rows are selected.
   const std::size_t bytes = sizeof(T) * (plan.selected.empty() ? 1 : 2);
@@ -304,7 +308,7 @@ GramSpectra Compute(RowStream& stream, const RowPlan& plan, bool single_precisio
                           }));
     }
     for (std::size_t lane = 1; lane < grams.size(); ++lane) grams[0].Absorb(grams[lane]);
-    return grams[0].Finish(Centering::kColumns);
+    return grams[0].Finish(centered ? Centering::kColumns : Centering::kNone);
   }
   // Fewer rows than columns: ZZᵀ (rows_used²) from column blocks of the rows held in memory.
   std::vector<T> z;
@@ -323,7 +327,7 @@ GramSpectra Compute(RowStream& stream, const RowPlan& plan, bool single_precisio
     TransposeColumns(z, n, cols, c0, w, block);
     gram.Add(block.data(), w, -1.0);
   }
-  return gram.Finish(Centering::kKernel);
+  return gram.Finish(centered ? Centering::kKernel : Centering::kNone);
 }
 
 }  // namespace
@@ -344,9 +348,9 @@ int GramLanes(std::int64_t dim, std::int64_t rows, std::int64_t block_rows) {
 }
 
 GramSpectra ComputeGramSpectrum(RowStream& stream, const RowPlan& plan, bool single_precision,
-                                std::size_t block_bytes) {
-  return single_precision ? Compute<float>(stream, plan, true, block_bytes)
-                          : Compute<double>(stream, plan, false, block_bytes);
+                                std::size_t block_bytes, bool centered) {
+  return single_precision ? Compute<float>(stream, plan, true, block_bytes, centered)
+                          : Compute<double>(stream, plan, false, block_bytes, centered);
 }
 
 }  // namespace rankme::metrics::internal

@@ -155,9 +155,9 @@ int GramLanes(std::int64_t dim, std::int64_t rows, std::int64_t block_rows);
 
 /// Streams the scored rows through blocked ssyrk (float32) or dsyrk (float64) products
 /// accumulated in float64 (with the column sums), then dsyevd of the Gram and of its centred
-/// version.
+/// version (`centered`; else `centered` of the result is all zeros).
 GramSpectra ComputeGramSpectrum(RowStream& stream, const RowPlan& plan, bool single_precision,
-                                std::size_t block_bytes);
+                                std::size_t block_bytes, bool centered);
 
 // ---- exact path (qr_path.cpp) ----
 
@@ -170,9 +170,9 @@ struct ExactSpectra {
 /// Both spectra by streaming Householder QR of [1 | Z] in float64 and the SVDs of parts of R (see
 /// qr_path.cpp); for rows_used < cols, SVDs of the float64 rows held in memory and of their
 /// centred copy. Blocks are scaled by powers of two (exact) before they are factorised, as in the
-/// Gram path. `uncentered` = false skips Z's own SVD.
+/// Gram path. `uncentered` / `centered` = false skip that spectrum's SVD (zeros instead).
 ExactSpectra ComputeExactSpectra(RowStream& stream, const RowPlan& plan, std::size_t block_bytes,
-                                 bool uncentered);
+                                 bool uncentered, bool centered);
 
 // ---- dense singular values (dense_svd.cpp) ----
 

@@ -88,7 +88,7 @@ class TsqrAccumulator {
 
   // The singular values of Z (when `uncentered`) and of the centred Z. dtpqrt leaves the strict
   // lower triangle of R untouched: still zero.
-  ExactSpectra SingularValues(bool uncentered) {
+  ExactSpectra SingularValues(bool uncentered, bool centered) {
     ExactSpectra out;
     const std::vector<double> zeros(static_cast<std::size_t>(dim_), 0.0);
     out.uncentered = out.centered = {zeros, 0};
@@ -99,7 +99,7 @@ class TsqrAccumulator {
     for (std::int64_t c = 0; c < dim_; ++c) {
       std::copy_n(r_.begin() + (c + 1) * width_ + 1, dim_, r22.begin() + c * dim_);
     }
-    out.centered = {DenseSingularValues(r22, dim_, dim_), exponent_};
+    if (centered) out.centered = {DenseSingularValues(r22, dim_, dim_), exponent_};
     if (uncentered) out.uncentered = {DenseSingularValues(tail, width_, dim_), exponent_};
     return out;
   }
@@ -141,7 +141,7 @@ ScaledSpectrum HeldRowsSpectrum(std::vector<double>& z, std::int64_t rows, std::
 }  // namespace
 
 ExactSpectra ComputeExactSpectra(RowStream& stream, const RowPlan& plan, std::size_t block_bytes,
-                                bool uncentered) {
+                                bool uncentered, bool centered) {
   const std::int64_t cols = stream.info().cols;
   if (plan.rows_used >= cols) {
     // Two lanes of the feed, one stream each, on two threads with single-threaded BLAS when two
@@ -161,7 +161,7 @@ ExactSpectra ComputeExactSpectra(RowStream& stream, const RowPlan& plan, std::si
                         }));
     blas.Restore();  // the merge and the SVDs of R use every BLAS thread allowed
     streams[0].Merge(streams[1]);
-    return streams[0].SingularValues(uncentered);
+    return streams[0].SingularValues(uncentered, centered);
   }
   std::vector<double> z;
   z.reserve(static_cast<std::size_t>(plan.rows_used * cols));
@@ -170,22 +170,25 @@ ExactSpectra ComputeExactSpectra(RowStream& stream, const RowPlan& plan, std::si
                [&z, cols](double* rows, std::int64_t n, double /*max_abs*/) {
                  z.insert(z.end(), rows, rows + n * cols);
                }));
+  ExactSpectra out;
+  const std::vector<double> zeros(static_cast<std::size_t>(plan.rows_used), 0.0);
+  out.uncentered = out.centered = {zeros, 0};
+  if (!centered) {
+    if (uncentered) out.uncentered = HeldRowsSpectrum(z, plan.rows_used, cols);
+    return out;
+  }
   // The centred rows, in float64 as numpy computes them (mean, then differences); then Z's.
-  std::vector<double> centered = z;
+  std::vector<double> shifted = z;
   std::vector<double> mean(static_cast<std::size_t>(cols), 0.0);
   for (std::int64_t r = 0; r < plan.rows_used; ++r) {
     for (std::int64_t c = 0; c < cols; ++c) mean[c] += z[r * cols + c];
   }
   for (double& m : mean) m /= static_cast<double>(plan.rows_used);
   for (std::int64_t r = 0; r < plan.rows_used; ++r) {
-    for (std::int64_t c = 0; c < cols; ++c) centered[r * cols + c] -= mean[c];
+    for (std::int64_t c = 0; c < cols; ++c) shifted[r * cols + c] -= mean[c];
   }
-  ExactSpectra out;
-  out.centered = HeldRowsSpectrum(centered, plan.rows_used, cols);
-  out.uncentered = uncentered ? HeldRowsSpectrum(z, plan.rows_used, cols)
-                              : ScaledSpectrum{std::vector<double>(
-                                                   static_cast<std::size_t>(plan.rows_used), 0.0),
-                                               0};
+  out.centered = HeldRowsSpectrum(shifted, plan.rows_used, cols);
+  if (uncentered) out.uncentered = HeldRowsSpectrum(z, plan.rows_used, cols);
   return out;
 }
 

@@ -206,7 +206,8 @@ RankmeResult ComputeRankme(RowStream& stream, const RankmeOptions& options) {
       options.method == Method::kGram64 || (options.method != Method::kExact && !single_source);
   if ((options.method == Method::kAuto || options.method == Method::kGram32) && single_source) {
     const internal::GramSpectra spectra =
-        internal::ComputeGramSpectrum(stream, plan, /*single_precision=*/true, options.block_bytes);
+        internal::ComputeGramSpectrum(stream, plan, /*single_precision=*/true, options.block_bytes,
+                                      need_centered);
     plan.scan_all = false;  // every row was checked by this pass
     if (settle(spectra, "gram32", options.method == Method::kGram32)) return result;
     // The float64 tier when RankMe's spectrum (or, when it is settled, the centred one) is
@@ -218,12 +219,13 @@ RankmeResult ComputeRankme(RowStream& stream, const RankmeOptions& options) {
   }
   if (try_double) {
     const internal::GramSpectra spectra = internal::ComputeGramSpectrum(
-        stream, plan, /*single_precision=*/false, options.block_bytes);
+        stream, plan, /*single_precision=*/false, options.block_bytes, need_centered);
     plan.scan_all = false;
     if (settle(spectra, "gram64", options.method != Method::kAuto)) return result;
   }
   const internal::ExactSpectra exact =
-      internal::ComputeExactSpectra(stream, plan, options.block_bytes, need_uncentered);
+      internal::ComputeExactSpectra(stream, plan, options.block_bytes, need_uncentered,
+                                    need_centered);
   if (need_uncentered) {
     result.method_used = "qr";
     SetValue(result, exact.uncentered, eps);

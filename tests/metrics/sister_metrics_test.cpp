@@ -132,3 +132,33 @@ TEST_CASE("Sister metrics of the real sweep match its float64 references", "[met
 
 }  // namespace
 }  // namespace rankme::metrics
+
+namespace rankme::metrics {
+namespace {
+
+TEST_CASE("RankMe is the same bit for bit with and without the centred spectrum",
+          "[metrics][sister]") {
+  const nlohmann::json cases = nlohmann::json::array({
+      Case("gram32_tier", 2000, 64, "gaussian", "float32"),
+      Case("gram64_tier", 2000, 96, "power:1", "float32"),
+      Case("exact_tier", 800, 64, "rank:5", "float32"),
+      Case("wide_exact", 40, 120, "rank:3", "float64"),
+  });
+  for (const testing::ReferenceMatrix& m : testing::GenerateReference(cases)) {
+    INFO(m.name);
+    MemoryRowStream both_stream = m.Stream();
+    MemoryRowStream plain_stream = m.Stream();
+    RankmeOptions plain;
+    plain.centered = false;
+    const RankmeResult both = ComputeRankme(both_stream);
+    const RankmeResult alone = ComputeRankme(plain_stream, plain);
+    CHECK(both.centered.computed);
+    CHECK_FALSE(alone.centered.computed);
+    CHECK(alone.value == both.value);
+    CHECK(alone.method_used == both.method_used);
+    CHECK(alone.singular_values == both.singular_values);
+  }
+}
+
+}  // namespace
+}  // namespace rankme::metrics
