@@ -186,8 +186,8 @@ class Database:
     ) -> Any:
         """``rankme validate --labels FILE --format json``: rank correlation and regret of the
         label-free pick, one row per group ("all" first; the document's "agreement"; its
-        per-configuration "configurations" in ``.attrs``). Imports the label file into the database first (as the command does);
-        without ``labels`` the stored labels are used."""
+        per-configuration "configurations" in ``.attrs``). Imports the label file into the
+        database first (as the command does); without ``labels`` the stored labels are used."""
         s = self._selection(metric, tensor, checkpoint, within, collapse_fraction)
         notes, text = _rankme._validate(
             self.path, s, labels or "", label_column, bool(lower_is_better)

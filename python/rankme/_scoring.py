@@ -96,9 +96,9 @@ def score(
     Settings are those of ``rankme score``: ``eps`` is added after the L1 normalisation;
     matrices with more than ``max_samples`` rows (0 = all) are subsampled with the documented
     SplitMix64 algorithm seeded by ``seed``; ``method`` is ``"auto"`` (the certified Gram fast
-    path, else exact), ``"gram32"``, ``"gram64"`` or ``"qr"`` (exact). ``flatten`` scores arrays of rank > 2 as
-    N x (product of the other dims), refused otherwise. ``threads``: BLAS threads, 0 = all
-    cores (as the command).
+    path, else exact), ``"gram32"``, ``"gram64"`` or ``"qr"`` (exact). ``flatten`` scores
+    arrays of rank > 2 as N x (product of the other dims), refused otherwise. ``threads``:
+    BLAS threads, 0 = all cores (as the command).
 
     ``metrics``: the names to compute, of "rankme", "rankme_centered", "stable_rank", "nesum",
     "participation_ratio", "alpha_req" (:func:`metric_catalog` defines them); None (default):
@@ -154,8 +154,9 @@ def spectrum(
 ) -> np.ndarray:
     """The singular values RankMe uses: min(rows used, D) float64 values, descending.
 
-    The same computation as :func:`score` (and the same rows, subsampled alike); from the
-    Gram's eigenvalues when its certificate holds, else from the exact path.
+    The same computation as :func:`score` with ``metrics=["rankme"]`` (the same rows,
+    subsampled alike; no centred spectrum); from the Gram's eigenvalues when its certificate
+    holds, else from the exact path.
     """
     return score(
         x,
