@@ -1,4 +1,5 @@
-"""rankme in Python: exact RankMe of arrays and tensors, and the rankme database as frames.
+"""rankme in Python: exact RankMe (and its sister metrics, LiDAR) of arrays and tensors, and the
+rankme database as frames.
 
     >>> import numpy as np, rankme
     >>> z = np.random.default_rng(0).standard_normal((1000, 64), dtype=np.float32)
@@ -7,7 +8,9 @@
 
 The scores come from the same engine as the ``rankme`` command (a thin pybind11 layer over its
 C++ library): ``rankme.score(x)`` equals ``rankme score FILE --json`` on ``x`` saved as .npy,
-to the last bit, for the same settings. Arrays are read in place; see :func:`score`.
+to the last bit, for the same settings, every metric of its "metrics" included; so does
+``rankme.lidar(views)`` for a views tensor saved as ``FILE_views.npy``. Arrays are read in
+place; see :func:`score`.
 
 OpenBLAS picks its kernels when it loads. Like the command, importing rankme selects the fast
 ones for this CPU (OPENBLAS_CORETYPE, when unset) -- which works only if nothing loaded OpenBLAS
@@ -59,7 +62,7 @@ from ._rankme import (  # noqa: E402,F401
     blas_kernel,
 )
 from ._database import Database, ingest, open  # noqa: E402,F401
-from ._scoring import score, spectrum  # noqa: E402,F401
+from ._scoring import lidar, metric_catalog, score, spectrum  # noqa: E402,F401
 
 __version__ = _rankme.__version__
 
@@ -75,6 +78,8 @@ __all__ = [
     "algorithm_version",
     "blas_kernel",
     "ingest",
+    "lidar",
+    "metric_catalog",
     "open",
     "score",
     "spectrum",

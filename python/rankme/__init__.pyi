@@ -19,10 +19,11 @@ class DatabaseError(Error): ...
 
 def blas_kernel() -> str: ...
 def algorithm_version() -> int: ...
+def metric_catalog() -> list[dict[str, Any]]: ...
 def score(
     x: Any,
     *,
-    metrics: Sequence[str] = ...,
+    metrics: Optional[Sequence[str]] = ...,
     eps: float = ...,
     max_samples: int = ...,
     seed: int = ...,
@@ -40,13 +41,21 @@ def spectrum(
     flatten: bool = ...,
     threads: int = ...,
 ) -> np.ndarray: ...
+def lidar(
+    views: Any,
+    *,
+    max_samples: int = ...,
+    seed: int = ...,
+    threads: int = ...,
+    eigenvalues: bool = ...,
+) -> dict[str, Any]: ...
 
 class Database:
     path: str
     frames: Optional[bool]
     def __init__(self, path: Optional[str] = ..., *, frames: Optional[bool] = ...) -> None: ...
     def runs(self) -> Any: ...
-    def scores(self) -> Any: ...
+    def scores(self, *, metric: Optional[str] = ..., tensor: Optional[str] = ...) -> Any: ...
     def leaderboard(
         self,
         *,

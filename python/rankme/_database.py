@@ -13,6 +13,10 @@ _log = logging.getLogger("rankme")
 
 Rows = list[dict[str, Any]]
 
+# The fields of a row of Database.scores(), for a frame that has no rows.
+_SCORE_COLUMNS = ["run", "config_id", "seed", "checkpoint", "step", "epoch", "tensor", "metric",
+                  "value", "status", "method", "rows_used", "cols", "dtype", "settings", "files"]
+
 
 def _pandas(frames: Optional[bool]) -> Any:
     if frames is False:
@@ -37,9 +41,11 @@ class Database:
     Every method returns exactly the numbers the command prints with ``--json`` /
     ``--format json`` (the same app functions produce the same JSON, parsed here): a pandas
     DataFrame of its rows when pandas is installed, else a list of dicts. The ranking methods
-    take the command's options: ``metric`` (default "rankme"), ``tensor`` (default: embeddings
-    when present), ``checkpoint`` ("last", "best", "step=S", "epoch=E", "mean-last=K"),
-    ``within`` (rank separately per value of this hyperparameter), ``collapse_fraction``.
+    take the command's options: ``metric`` (default "rankme"; any name of
+    :func:`rankme.metric_catalog`, "lidar" ranking a tensor by the LiDAR of its
+    ``<tensor>_views``), ``tensor`` (default: embeddings when present), ``checkpoint``
+    ("last", "best", "step=S", "epoch=E", "mean-last=K"), ``within`` (rank separately per
+    value of this hyperparameter), ``collapse_fraction``.
     Tables come from the JSON document's list of rows (its other fields -- metric, tensor,
     checkpoint, settings, notes -- in ``DataFrame.attrs``); nested fields (hyperparameters,
     runs) stay dicts and lists in their cells. ``frames=False`` always returns lists of dicts,
@@ -52,12 +58,20 @@ class Database:
         self.frames = frames
         _rankme._describe(self.path)
 
-    def _frame(self, rows: Rows, document: Optional[dict[str, Any]] = None) -> Any:
-        """A DataFrame of `rows` (the rest of the JSON document in .attrs), or the rows."""
+    def _frame(
+        self,
+        rows: Rows,
+        document: Optional[dict[str, Any]] = None,
+        columns: Optional[list[str]] = None,
+    ) -> Any:
+        """A DataFrame of `rows` (the rest of the JSON document in .attrs), or the rows;
+        `columns`: those of a frame without rows."""
         pandas = _pandas(self.frames)
         if pandas is None:
             return rows
-        frame = pandas.DataFrame(rows)
+        frame = pandas.DataFrame(rows) if rows or columns is None else pandas.DataFrame(
+            columns=columns
+        )
         if document is not None:
             frame.attrs.update({k: v for k, v in document.items() if v is not rows})
         return frame
@@ -87,14 +101,27 @@ class Database:
 
     def runs(self) -> Any:
         """One row per run, as ``rankme runs --json``: run, path, config_id, hyperparameters,
-        seed, layout, status, checkpoints, failures, latest (its last score, a dict)."""
+        seed, layout, status, checkpoints, failures, latest (its last RankMe score, a dict)."""
         return self._frame(json.loads(_rankme._runs(self.path)))
 
-    def scores(self) -> Any:
+    def scores(self, *, metric: Optional[str] = None, tensor: Optional[str] = None) -> Any:
         """Every stored score, one row each: run, config_id, seed and the fields of
         ``rankme show RUN --json``'s "scores" (checkpoint, step, epoch, tensor, metric, value,
-        status, method, rows_used, cols, dtype, settings, files)."""
-        return self._frame(json.loads(_rankme._scores(self.path)))
+        status, method, rows_used, cols, dtype, settings, files).
+
+        A scored matrix has one row per metric of its spectra (rankme, rankme_centered,
+        stable_rank, nesum, participation_ratio, alpha_req), a views tensor ``<name>_views``
+        one ``lidar`` row (under the views tensor's name), and a metric stored under several
+        settings (another eps, max_samples) one row per settings. ``metric`` and ``tensor``
+        keep the rows of that metric or tensor only (None: every one), e.g.
+        ``scores(metric="rankme")`` for one RankMe per checkpoint and tensor and settings.
+        """
+        rows = json.loads(_rankme._scores(self.path))
+        if metric is not None:
+            rows = [r for r in rows if r["metric"] == metric]
+        if tensor is not None:
+            rows = [r for r in rows if r["tensor"] == tensor]
+        return self._frame(rows, columns=_SCORE_COLUMNS)
 
     def leaderboard(
         self,
@@ -159,8 +186,8 @@ class Database:
     ) -> Any:
         """``rankme validate --labels FILE --format json``: rank correlation and regret of the
         label-free pick, one row per group ("all" first; the document's "agreement"; its
-        per-configuration "configurations" in ``.attrs``). Imports the label file into the database first (as the command does);
-        without ``labels`` the stored labels are used."""
+        per-configuration "configurations" in ``.attrs``). Imports the label file into the
+        database first (as the command does); without ``labels`` the stored labels are used."""
         s = self._selection(metric, tensor, checkpoint, within, collapse_fraction)
         notes, text = _rankme._validate(
             self.path, s, labels or "", label_column, bool(lower_is_better)

@@ -1,5 +1,7 @@
 // The score rows of one scored matrix: RankMe and every sister metric, each with the settings
 // that identify it (a changed convention adds scores beside the old ones, as eps does).
+#include "rankme/app/metric_scores.h"
+
 #include <fmt/format.h>
 
 #include <charconv>

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rankme/app/metric_scores.h"
 #include "rankme/core/dtype.h"
 #include "rankme/metrics/rankme.h"
 #include "rankme/store/catalog.h"
@@ -15,9 +16,6 @@ namespace rankme::app {
 std::string RankmeSettingsKey(const metrics::RankmeOptions& options);
 /// Canonical JSON of which rows a spectrum covers.
 std::string SpectrumSampleKey(const metrics::RankmeOptions& options);
-/// Canonical JSON of the settings that identify a score of `metric` (a catalog name): the rows,
-/// the engine's version and the metric's own conventions (eps, centring, fit range, δ).
-std::string MetricSettingsKey(std::string_view metric, const metrics::RankmeOptions& options);
 /// The metrics computed from a matrix's spectra (every catalog metric but LiDAR).
 std::vector<std::string_view> SpectrumMetricNames();
 /// Whether every spectrum metric of (hash, tensor) is stored with the current settings.

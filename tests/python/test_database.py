@@ -84,6 +84,64 @@ def test_scores_equal_every_runs_show(sweep_db):
     assert scores == expected and len(scores) > 0
 
 
+METRICS = [m["name"] for m in rankme.metric_catalog()]
+
+
+def test_scores_hold_every_metric_of_every_tensor(sweep_db):
+    db, _, _ = sweep_db
+    scores = rankme.open(db, frames=False).scores()
+    assert {s["metric"] for s in scores} == set(METRICS)
+    by_tensor = {}
+    for s in scores:
+        by_tensor.setdefault((s["run"], s["checkpoint"], s["tensor"]), []).append(s["metric"])
+    views = [key for key in by_tensor if key[2].endswith("_views")]
+    assert views and len(views) < len(by_tensor)
+    for key, metrics in by_tensor.items():
+        if key[2].endswith("_views"):
+            assert metrics == ["lidar"], key
+        else:
+            assert sorted(metrics) == sorted(m for m in METRICS if m != "lidar"), key
+
+
+def test_scores_filter_by_metric_and_tensor(sweep_db):
+    db, _, _ = sweep_db
+    d = rankme.open(db, frames=False)
+    every = d.scores()
+    rankme_rows = d.scores(metric="rankme")
+    assert rankme_rows == [s for s in every if s["metric"] == "rankme"]
+    keys = [(s["run"], s["checkpoint"], s["tensor"]) for s in rankme_rows]
+    assert len(keys) == len(set(keys))  # one RankMe per checkpoint and tensor
+    lidar = d.scores(metric="lidar", tensor="embeddings_views")
+    assert lidar and all(s["metric"] == "lidar" and s["tensor"] == "embeddings_views"
+                         for s in lidar)
+    assert d.scores(metric="no_such_metric") == []
+
+
+def test_score_frames_carry_the_metric_column(sweep_db):
+    pytest.importorskip("pandas")
+    db, _, _ = sweep_db
+    frame = rankme.open(db).scores()
+    assert set(frame["metric"]) == set(METRICS)
+    wide = frame[frame["tensor"] == "embeddings"].pivot(
+        index=["run", "checkpoint"], columns="metric", values="value")
+    assert sorted(wide.columns) == sorted(m for m in METRICS if m != "lidar")
+    empty = rankme.open(db).scores(metric="no_such_metric")
+    assert len(empty) == 0 and "metric" in empty.columns and "value" in empty.columns
+
+
+@pytest.mark.parametrize("metric", METRICS)
+def test_rankings_of_every_metric_equal_the_cli(sweep_db, metric):
+    db, _, _ = sweep_db
+    d = rankme.open(db, frames=False)
+    flags = ["--metric", metric, "--within", "method"]
+    board = cli("leaderboard", "--db", db, "--format", "json", *flags)
+    assert d.leaderboard(metric=metric, within="method") == board["configurations"]
+    assert d.best(metric=metric, within="method") == cli("best", "--db", db, "--json", *flags)
+    frame = rankme.open(db).leaderboard(metric=metric)
+    if not isinstance(frame, list):
+        assert frame.attrs["metric"] == metric
+
+
 SELECTIONS = [
     ({}, []),
     ({"within": "method"}, ["--within", "method"]),

@@ -2,49 +2,15 @@
 accuracy contract: 1e-6 relative, 1e-9 for float64 input) and against `rankme score --json` on
 the same matrix saved as .npy (equal to the last bit)."""
 
-import json
 import os
-import subprocess
 
 import numpy as np
 import pytest
+from references import cli_score, reference_rankme, reference_rows, with_spectrum
 
 import rankme
 
 EPS = 1e-7
-
-
-def reference_rankme(z, eps=EPS):
-    sigma = np.linalg.svd(np.asarray(z, dtype=np.float64), compute_uv=False)
-    p = sigma / sigma.sum() + eps
-    return float(np.exp(-(p * np.log(p)).sum()))
-
-
-def reference_rows(seed, n_total, n_keep):
-    """SplitMix64-driven partial Fisher-Yates, as include/rankme/metrics/subsample.h states."""
-    mask = (1 << 64) - 1
-    state = seed
-    moved = {}
-    kept = []
-    for i in range(n_keep):
-        state = (state + 0x9E3779B97F4A7C15) & mask
-        z = state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
-        z ^= z >> 31
-        j = i + z % (n_total - i)
-        a_i, a_j = moved.get(i, i), moved.get(j, j)
-        moved[j] = a_i
-        kept.append(a_j)
-    return sorted(kept)
-
-
-def with_spectrum(n, d, sigma, seed=0, dtype=np.float32):
-    """An n x d matrix U diag(sigma) V^T with random orthonormal U, V."""
-    rng = np.random.default_rng(seed)
-    u, _ = np.linalg.qr(rng.standard_normal((n, d)))
-    v, _ = np.linalg.qr(rng.standard_normal((d, d)))
-    return ((u * np.asarray(sigma)) @ v.T).astype(dtype)
 
 
 def cases():
@@ -186,8 +152,12 @@ def test_bad_inputs_raise_the_documented_errors():
         rankme.score(np.ones(5, np.float32))
     with pytest.raises(rankme.UsageError, match="unknown method 'svd'"):
         rankme.score(CASES["flat"], method="svd")
-    with pytest.raises(rankme.UsageError, match="unknown metric 'lidar'"):
+    with pytest.raises(rankme.UsageError, match="unknown metric 'svd'"):
+        rankme.score(CASES["flat"], metrics=("rankme", "svd"))
+    with pytest.raises(rankme.UsageError, match=r"'lidar' reads a views tensor.*rankme.lidar"):
         rankme.score(CASES["flat"], metrics=("rankme", "lidar"))
+    with pytest.raises(rankme.UsageError, match="metrics is empty"):
+        rankme.score(CASES["flat"], metrics=())
     with pytest.raises(rankme.UsageError, match="max_samples must be >= 0.*got -1"):
         rankme.score(CASES["flat"], max_samples=-1)
     with pytest.raises(rankme.UsageError, match="eps must be a non-negative number, got -1e-07"):
@@ -207,16 +177,6 @@ def test_lists_and_buffers_are_accepted():
     assert rankme.score(z.tolist())["rankme"] == pytest.approx(expected, rel=1e-9)
 
 
-def cli_score(path, *flags):
-    out = subprocess.run(
-        [os.environ["RANKME"], "score", str(path), "--json", *flags],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(out)[0]
-
-
 @pytest.mark.skipif("RANKME" not in os.environ, reason="needs $RANKME (run through CTest)")
 @pytest.mark.parametrize("name", CASES)
 def test_score_equals_the_cli_on_the_same_matrix(name, tmp_path):
@@ -233,6 +193,7 @@ def test_score_equals_the_cli_on_the_same_matrix(name, tmp_path):
         assert mine["rankme"] == cli["rankme"], (name, settings)  # the same double
         for key in ("method", "error_bound", "rows_used", "rows_total", "cols", "status"):
             assert mine[key] == cli[key], (name, settings, key)
+        assert mine["metrics"] == cli["metrics"], (name, settings)  # every metric, every field
 
 
 @pytest.mark.skipif("RANKME" not in os.environ, reason="needs $RANKME (run through CTest)")
