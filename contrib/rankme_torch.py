@@ -199,7 +199,8 @@ class RankmeHook:
     while active, and scores them with rankme.score.
 
     `name`: the tensor's name in logs ("rankme/<name>") and dumps. `log(key, value)` is called
-    with each score. `score_kwargs` go to rankme.score (eps, max_samples, seed, method).
+    with each score. `score_kwargs` go to rankme.score (eps, max_samples, seed, method;
+    metrics defaults to ("rankme",), the one logged).
     Activate with ``with hook:`` or ``hook.start()`` / ``hook.stop()``; ``hook.remove()``
     detaches it from the module.
     """
@@ -254,7 +255,7 @@ class RankmeHook:
         import rankme
 
         z = self.embeddings()
-        result = rankme.score(z, **self.score_kwargs)
+        result = rankme.score(z, **{"metrics": ("rankme",), **self.score_kwargs})
         if self.log is not None and result["rankme"] is not None:
             self.log(f"rankme/{self.name}", result["rankme"])
         if dump_dir is not None:
@@ -322,7 +323,7 @@ class RankmeLightningHook:
             z = pl_module.all_gather(z.to(pl_module.device)).flatten(0, 1).cpu()
         import rankme
 
-        result = rankme.score(z, **self.score_kwargs)
+        result = rankme.score(z, **{"metrics": ("rankme",), **self.score_kwargs})
         if result["rankme"] is not None:
             pl_module.log(f"rankme/{self.name}", result["rankme"], rank_zero_only=True)
         if self.dump and getattr(trainer, "global_rank", 0) == 0:
