@@ -128,21 +128,22 @@ class GramAccumulator {
     double sum_sq = 0.0;
     for (double v : residual) sum_sq += v * v;
     out.uncentered.noise_frobenius = std::sqrt(sum_sq / kProbes);
+    // The eigenvalue problems take single-threaded BLAS whatever the thread count, so that
+    // RankMe is the same to the last bit with and without the centred spectrum (a multi-threaded
+    // dsyevd rounds differently). With two threads allowed, the two problems run on a thread
+    // each (dsytrd is mostly memory-bound matrix-vector work and scales poorly over threads).
+    SingleThreadedBlas blas;
     if (centering == Centering::kNone) {
-      Eigenvalues(gram_, out.uncentered.eigenvalues);  // with every BLAS thread allowed
+      Eigenvalues(gram_, out.uncentered.eigenvalues);
       return out;
     }
     std::vector<double> centered = Centered(centering, out.uncentered, out.centered);
-    // The two eigenvalue problems on a thread each when BLAS may use two (dsytrd is mostly
-    // memory-bound matrix-vector work and scales poorly over threads), else one after the other.
-    SingleThreadedBlas blas;
     auto solve_centered = [&] { Eigenvalues(centered, out.centered.eigenvalues); };
     if (blas.parallel()) {
       std::future<void> pending = std::async(std::launch::async, solve_centered);
       Eigenvalues(gram_, out.uncentered.eigenvalues);
       pending.get();
     } else {
-      blas.Restore();
       Eigenvalues(gram_, out.uncentered.eigenvalues);
       solve_centered();
     }
