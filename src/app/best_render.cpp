@@ -85,6 +85,18 @@ std::string SignalName(const SignalSummary& summary) {
                      report::VisibleText(summary.signal.tensor));
 }
 
+// The hyperparameters of `values` that vary in the sweep (the within key left out): what tells
+// a configuration from the others.
+std::string VaryingHyperparameters(const ranking::Leaderboard& board,
+                                   const std::map<std::string, std::string>& values) {
+  std::map<std::string, std::string> shown;
+  for (const std::string& key : board.varying_keys) {
+    const auto it = values.find(key);
+    if (key != board.within && it != values.end()) shown.insert(*it);
+  }
+  return Hyperparameters(shown.empty() ? values : shown);
+}
+
 void SecondOpinions(std::string& out, const BestReport& report, const std::string& group) {
   std::vector<std::pair<std::string, const SignalPick*>> lines;
   std::size_t agree = 0, width = 0;
@@ -108,7 +120,8 @@ void SecondOpinions(std::string& out, const BestReport& report, const std::strin
       out += fmt::format("same pick, {}\n", MeanStd(pick->summary));
     } else {
       out += fmt::format("DIFFERS: {} ({}), {}\n", pick->config_id,
-                         Hyperparameters(pick->hyperparameters), MeanStd(pick->summary));
+                         VaryingHyperparameters(report.board, pick->hyperparameters),
+                         MeanStd(pick->summary));
     }
   }
 }

@@ -205,8 +205,9 @@ std::string SignalsTitle(const ValidateReport& report, ExportFormat format) {
   switch (format) {
     case ExportFormat::kMarkdown:
       return "**" + title + "**\n\n";
-    case ExportFormat::kLatex:
-      return "";  // the table float's caption
+    case ExportFormat::kLatex:  // the table float's caption
+    case ExportFormat::kCsv:    // nothing but the table
+      return "";
     default:
       return title + ":\n";
   }

@@ -21,18 +21,30 @@ std::string PickName(const ReportData& data, const std::string& config_id) {
   return config_id;
 }
 
+// "closer to 1" of "closer to 1 is better": the column says "better".
+std::string Better(const std::string& direction) {
+  const std::string suffix = " is better";
+  if (direction.size() > suffix.size() &&
+      direction.compare(direction.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    return direction.substr(0, direction.size() - suffix.size());
+  }
+  return direction;
+}
+
 std::string SignalRow(const ReportData& data, const ReportSignal& s, bool grouped, bool labelled) {
   std::string out = fmt::format(R"(<tr data-config="{}"{}>)", EscapeHtml(s.config_id),
                                 s.ranked ? R"( class="best")" : "");
   if (grouped) out += "<td>" + EscapeHtml(s.group) + "</td>";
-  out += fmt::format(R"(<td class="mono">{}{}</td><td class="mono">{}</td><td>{}</td>)",
-                     EscapeHtml(s.metric), s.ranked ? " (ranked)" : "", EscapeHtml(s.tensor),
-                     EscapeHtml(s.direction));
+  out += fmt::format(
+      R"(<td class="mono">{}{}</td><td class="mono">{}</td><td style="white-space:nowrap">{}</td>)",
+      EscapeHtml(s.metric), s.ranked ? " (ranked)" : "", EscapeHtml(s.tensor),
+      EscapeHtml(Better(s.direction)));
   if (s.config_id.empty()) {
     out += R"(<td colspan="3" class="nodata">no configuration has a value</td>)";
   } else {
-    out += fmt::format(R"(<td title="id {}">{}</td><td class="num">{}</td><td>{}</td>)",
-                       EscapeHtml(s.config_id), EscapeHtml(PickName(data, s.config_id)),
+    // The id (short, as the leaderboard's last column shows it); its hyperparameters on hover.
+    out += fmt::format(R"(<td class="mono" title="{}">{}</td><td class="num">{}</td><td>{}</td>)",
+                       EscapeHtml(PickName(data, s.config_id)), EscapeHtml(s.config_id),
                        FormatMeanStd(s.mean, s.std),
                        s.agrees ? "same pick" : R"(<span class="flag mixed">differs</span>)");
   }
@@ -67,8 +79,9 @@ std::string RenderSignals(const ReportData& data) {
                : "");
   out += R"(<div class="tablewrap"><table id="signals-table"><thead><tr>)";
   if (grouped) out += "<th>" + EscapeHtml(data.within) + "</th>";
-  out += R"(<th>metric</th><th>tensor</th><th>better</th><th>pick</th>)"
-         R"(<th class="num">value (mean ± std)</th><th>against the report's pick</th>)";
+  out += R"(<th>metric</th><th>tensor</th><th>better</th><th>pick (id; hover for its )"
+         R"(hyperparameters)</th>)"
+         R"(<th class="num">value (mean ± std)</th><th>vs the report's pick</th>)";
   if (labelled) {
     out += R"(<th class="num">Spearman ρ</th><th class="num">Kendall τ</th>)"
            R"(<th class="num">regret</th><th class="num">configurations</th><th>flag</th>)";
