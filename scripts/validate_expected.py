@@ -17,7 +17,8 @@ pick is the configuration of the highest goodness.
 
 Run once to regenerate tests/ranking/real_sweep_validation_expected.json:
     /usr/bin/python3 scripts/validate_expected.py > tests/ranking/real_sweep_validation_expected.json
-(needs python3-scipy; the tests only read the JSON.)
+(needs python3-scipy; the Catch2 tests read the JSON, tests/cli/validate_signals_test.sh imports
+this file and computes the signals' numbers when it runs.)
 """
 import json
 import os
@@ -80,16 +81,20 @@ def signals(configs):
     return out, at_target
 
 
-def main():
-    records = json.load(open(os.path.join(ROOT, "ground_truth.json")))
+def configurations(records):
+    """The runs' last checkpoints (epoch 6), grouped by (method, hparams as sorted JSON)."""
     last = {}
-    for r in records:  # the last checkpoint of each run
+    for r in records:
         if r["run_dir"] not in last or r["step"] > last[r["run_dir"]]["step"]:
             last[r["run_dir"]] = r
     configs = defaultdict(list)
     for r in last.values():
-        key = (r["method"], json.dumps(r["hparams"], sort_keys=True))
-        configs[key].append(r)
+        configs[(r["method"], json.dumps(r["hparams"], sort_keys=True))].append(r)
+    return configs
+
+
+def main():
+    configs = configurations(json.load(open(os.path.join(ROOT, "ground_truth.json"))))
     out = {}
     for tensor in ("embeddings", "representations"):
         rows = []
@@ -101,26 +106,11 @@ def main():
                 "rankme": sum(r["rankme_" + tensor] for r in runs) / len(runs),
                 "label": sum(r["linear_probe_acc"] for r in runs) / len(runs),
             })
-
-        def agreement(subset):
-            x = [c["rankme"] for c in subset]
-            y = [c["label"] for c in subset]
-            pick = max(subset, key=lambda c: c["rankme"])
-            best = max(y)
-            return {
-                "n": len(subset),
-                "spearman": float(stats.spearmanr(x, y).correlation) if len(subset) > 1 else None,
-                "kendall_tau_b": float(stats.kendalltau(x, y, variant="b").correlation)
-                if len(subset) > 1 else None,
-                "pick_runs": pick["runs"],
-                "pick_label": pick["label"],
-                "best_label": best,
-                "regret": best - pick["label"],
-            }
-
-        groups = {m: agreement([c for c in rows if c["method"] == m])
+        by_rankme = lambda c: c["rankme"]  # noqa: E731
+        groups = {m: agreement([c for c in rows if c["method"] == m], by_rankme)
                   for m in sorted({c["method"] for c in rows})}
-        out[tensor] = {"configurations": rows, "all": agreement(rows), "within_method": groups}
+        out[tensor] = {"configurations": rows, "all": agreement(rows, by_rankme),
+                       "within_method": groups}
     out["signals"], out["alpha_req_at_target"] = signals(configs)
     json.dump(out, sys.stdout, indent=1, sort_keys=True)
     sys.stdout.write("\n")

@@ -10,22 +10,19 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "app/real_sweep_support.h"
 #include "rankme/app/selection.h"
 #include "support/score_database.h"
 #include "support/temp_dir.h"
 
 using namespace rankme;
 using nlohmann::json;
+using rankme::testing::ConfigOf;
+using rankme::testing::kRealSweep;
+using rankme::testing::kRealSweepExpected;
+using rankme::testing::ReadJson;
 
 namespace {
-
-const std::string kSweep = std::string(RANKME_TEST_DATA_DIR) + "/real_sweep_small";
-
-json ReadJson(const std::string& path) {
-  std::ifstream in(path);
-  REQUIRE(in.good());
-  return json::parse(in);
-}
 
 // Runs named by their folders, configurations by method and hyperparameters, checkpoints by
 // step; every metric of both tensors scored with its reference value. Writes labels.csv (the
@@ -59,16 +56,6 @@ std::string WriteReferenceDatabase(const rankme::testing::TempDir& dir, const js
   db.Close();
   rankme::testing::WriteFile(dir.File("labels.csv"), labels);
   return path;
-}
-
-// config_id of the configuration holding `run`.
-std::string ConfigOf(const ranking::Leaderboard& board, const std::string& run) {
-  for (const auto& row : board.configurations) {
-    for (const auto& r : row.runs) {
-      if (r.run == run) return row.config_id;
-    }
-  }
-  return "";
 }
 
 void CheckAgreement(const ranking::Leaderboard& board, const ranking::Agreement& got,
@@ -107,9 +94,8 @@ void CheckSignals(const app::ValidateReport& report, const json& expected,
 
 TEST_CASE("validate's signals on the real sweep's reference values match scipy", "[app]") {
   rankme::testing::TempDir dir;
-  const json truth = ReadJson(kSweep + "/ground_truth.json");
-  const json expected = ReadJson(std::string(RANKME_SOURCE_DIR) +
-                                 "/tests/ranking/real_sweep_validation_expected.json");
+  const json truth = ReadJson(kRealSweep + "/ground_truth.json");
+  const json expected = ReadJson(kRealSweepExpected);
   app::ValidateOptions options;
   options.selection.db_path = WriteReferenceDatabase(dir, truth);
   options.selection.ranking.within = "method";
@@ -135,10 +121,9 @@ TEST_CASE("validate's signals on the real sweep's reference values match scipy",
 
 TEST_CASE("best's second opinions on the real sweep pick what scipy's goodness picks", "[app]") {
   rankme::testing::TempDir dir;
-  const json expected = ReadJson(std::string(RANKME_SOURCE_DIR) +
-                                 "/tests/ranking/real_sweep_validation_expected.json")["signals"];
+  const json expected = ReadJson(kRealSweepExpected)["signals"];
   app::SelectionOptions options;
-  options.db_path = WriteReferenceDatabase(dir, ReadJson(kSweep + "/ground_truth.json"));
+  options.db_path = WriteReferenceDatabase(dir, ReadJson(kRealSweep + "/ground_truth.json"));
   options.ranking.within = "method";
   const app::BestReport report = app::FindBest(options);
   REQUIRE(report.picks.size() == 2);

@@ -4,7 +4,7 @@
 # from ground_truth.json as its scores; rho, tau-b and regret against scipy.stats computed here.
 # Exits 77 (skipped) when scipy is missing.
 set -euo pipefail
-: "${RANKME:?path of the rankme binary}" "${RANKME_TEST_DATA_DIR:?}"
+: "${RANKME:?path of the rankme binary}" "${RANKME_TEST_DATA_DIR:?}" "${RANKME_SOURCE_DIR:?}"
 /usr/bin/python3 -c "import scipy.stats" 2>/dev/null || { echo "scipy missing: skipped"; exit 77; }
 sweep="$RANKME_TEST_DATA_DIR/real_sweep_small"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -57,40 +57,25 @@ json.dump(labels, open(sys.argv[3], "w"))
 PY
 [ "$(sqlite3 "$db" "SELECT count(DISTINCT metric) FROM scores")" -eq 7 ] || fail "metrics not stored"
 
-# What scipy says: per (metric, tensor, group) rho and tau-b of goodness against the probe, and
-# the regret of the highest goodness; `target` for alpha_req.
+# What scipy says, computed now by scripts/validate_expected.py's functions: per (metric, tensor,
+# group) rho and tau-b of goodness against the probe, the regret of the highest goodness and
+# that configuration's mean; alpha_req at target 1 or 4.
 cat >"$tmp/expected.py" <<'PY'
-import json, sys
-from collections import defaultdict
-from scipy import stats
+import os, sys
+sys.path.insert(0, os.path.join(os.environ["RANKME_SOURCE_DIR"], "scripts"))
+import validate_expected
 
 def expected(truth, target):
-    last = {}
-    for r in truth:
-        if r["run_dir"] not in last or r["step"] > last[r["run_dir"]]["step"]:
-            last[r["run_dir"]] = r
-    configs = defaultdict(list)
-    for r in last.values():
-        configs[(r["method"], json.dumps(r["hparams"], sort_keys=True))].append(r)
+    at_one, at_four = validate_expected.signals(validate_expected.configurations(truth))
     out = {}
-    for tensor in ("embeddings", "representations"):
-        for metric in truth[0]["metrics_" + tensor]:
-            if metric == "alpha_req_r2":
-                continue
-            rows = []
-            for (method, _), runs in configs.items():
-                mean = sum(r["metrics_" + tensor][metric] for r in runs) / len(runs)
-                good = -abs(mean - target) if metric == "alpha_req" else mean
-                label = sum(r["linear_probe_acc"] for r in runs) / len(runs)
-                rows.append((method, mean, good, label))
-            for group in ["all"] + sorted({m for m, *_ in rows}):
-                sub = [c for c in rows if group in ("all", c[0])]
-                x, y = [c[2] for c in sub], [c[3] for c in sub]
-                pick = max(sub, key=lambda c: c[2])
-                out[(metric, tensor, group)] = {
-                    "spearman": float(stats.spearmanr(x, y).correlation),
-                    "kendall_tau_b": float(stats.kendalltau(x, y, variant="b").correlation),
-                    "regret": max(y) - pick[3], "n": len(sub), "pick_mean": pick[1]}
+    for tensor, metrics in at_one.items():
+        for metric, judged in metrics.items():
+            if metric == "alpha_req" and target == 4:
+                judged = at_four[tensor]["4"]
+            groups = [("all", judged["all"])] + list(judged["within_method"].items())
+            for group, a in groups:
+                pick = [c for c in judged["configurations"] if c["runs"] == a["pick_runs"]][0]
+                out[(metric, tensor, group)] = dict(a, pick_mean=pick["mean"])
     return out
 PY
 
@@ -101,7 +86,9 @@ warnings.simplefilter("ignore")
 sys.path.insert(0, sys.argv[4])
 from expected import expected
 got = json.load(open(sys.argv[1]))
-want = expected(json.load(open(sys.argv[2])), float(sys.argv[3]))
+target = float(sys.argv[3])
+assert target in (1, 4)
+want = expected(json.load(open(sys.argv[2])), target)
 lines = got["signals"]
 assert len(lines) == len(want) == 7 * 2 * 3, (len(lines), len(want))
 seen = set()

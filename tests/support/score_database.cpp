@@ -2,9 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/catalog_rows.h"
+
 namespace rankme::testing {
 
 namespace {
+
+const char* const kSettings = R"({"eps":1e-07,"max_samples":25600})";
 
 std::string ContentOf(std::int64_t checkpoint_id, const std::string& tensor) {
   return "content-" + std::to_string(checkpoint_id) + "-" + tensor;
@@ -53,34 +57,13 @@ void ScoreDatabase::AddScore(std::int64_t checkpoint_id, const std::string& tens
                              const std::string& metric, double value) {
   const std::string hash = ContentOf(checkpoint_id, tensor);
   if (tensors_.emplace(checkpoint_id, tensor).second) {
-    store::StoredTensor t;
-    t.checkpoint_id = checkpoint_id;
-    t.source = nlohmann::json::array({hash + ".npy"}).dump();
-    t.tensor = tensor;
-    t.files_json = t.source;
-    t.stat_key = "1:1";
-    t.content_hash = hash;
+    store::StoredTensor t = TensorRow(checkpoint_id, hash + ".npy", tensor, hash);
     t.rows = 512;
     t.cols = 64;
     t.dtype = "float32";
     catalog_.ReplaceTensors(checkpoint_id, t.source, {t});
   }
-  store::ScoreRow s;
-  s.content_hash = hash;
-  s.tensor = tensor;
-  s.metric = metric;
-  s.settings_key = R"({"eps":1e-07,"max_samples":25600})";
-  s.value = value;
-  s.status = "ok";
-  s.method = "test";
-  s.rows_used = s.rows_total = 512;
-  s.cols = 64;
-  s.dtype = "float32";
-  s.eps = 1e-7;
-  s.max_samples = 25600;
-  s.algorithm_version = 1;
-  s.tool_version = "test";
-  catalog_.SaveScore(s);
+  catalog_.SaveScore(RankmeScore(hash, tensor, value, kSettings, 512, metric));
 }
 
 void ScoreDatabase::Close() {

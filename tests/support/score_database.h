@@ -15,8 +15,9 @@ namespace rankme::testing {
 
 /// A rankme database written through the store score by score, without ingesting files: for
 /// tests of the ranking commands on several metrics and tensors. Every score is ok, computed on
-/// 512 × 64 rows under one set of settings; each (checkpoint, tensor) gets its own tensor row
-/// (and content) the first time it is scored. Nothing is visible until Close().
+/// 512 × 64 rows under one set of settings (the rows of tests/store/catalog_rows.h); each
+/// (checkpoint, tensor) gets its own tensor row (and content) the first time it is scored. Nothing
+/// is visible until Close().
 class ScoreDatabase {
  public:
   explicit ScoreDatabase(const std::string& path);
