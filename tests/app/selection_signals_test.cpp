@@ -130,7 +130,7 @@ TEST_CASE("best lists what every other metric and tensor picks, in text and JSON
   CHECK(opinions[0]["group"].is_null());
 }
 
-TEST_CASE("--alpha-target moves alpha_req's pick, as a second opinion and as the ranking",
+TEST_CASE("A target for alpha_req moves its pick, as a second opinion and as the ranking",
           "[app]") {
   rankme::testing::TempDir dir;
   app::SelectionOptions options;
@@ -157,8 +157,7 @@ TEST_CASE("--alpha-target moves alpha_req's pick, as a second opinion and as the
   CHECK(app::LoadLeaderboard(options).configurations[0].config_id == "c2");
 }
 
-TEST_CASE("An unknown metric names the catalog; a metric without scores names the stored ones",
-          "[app]") {
+TEST_CASE("An unknown metric names the catalog, a metric without scores the stored ones", "[app]") {
   rankme::testing::TempDir dir;
   app::SelectionOptions options;
   options.db_path = WriteSweep(dir);

@@ -55,7 +55,7 @@ TEST_CASE("ValueOrder's goodness is MetricGoodness for every metric of the catal
                     "unknown metric 'rank_me': expected one of " + MetricNameList());
 }
 
-TEST_CASE("alpha_req ranks the configuration closest to 1 first; a target moves the order",
+TEST_CASE("alpha_req ranks the configuration closest to 1 first, a target moves the order",
           "[ranking]") {
   InputBuilder b = OneSeedEach("alpha_req", {0.7, 0.95, 1.2, 1.6});
   const Leaderboard board = BuildLeaderboard(b.input, {});
