@@ -1,6 +1,7 @@
 // `rankme best` for people and for scripts.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "app/json_text_internal.h"
@@ -30,7 +31,7 @@ std::string MeanStd(const ranking::Summary& s) {
                      s.n == 1 ? "" : "s");
 }
 
-std::string Margin(const ranking::Pick& pick) {
+std::string Margin(const ranking::Pick& pick, const ranking::ValueOrder& order) {
   if (!pick.margin) return "no runner-up";
   if (pick.tied) return "tied with the runner-up (picked by config id)";
   std::string verdict = "spread unknown (fewer than two seeds)";
@@ -40,7 +41,11 @@ std::string Margin(const ranking::Pick& pick) {
   }
   const std::string in_stds =
       pick.margin_in_stds ? fmt::format(" = {:.1f} seed-stds", *pick.margin_in_stds) : "";
-  return fmt::format("margin {}{}: {}", report::FormatValue(*pick.margin), in_stds, verdict);
+  const std::string unit = order.kind == ranking::ValueOrder::Kind::kCloserToTarget
+                               ? fmt::format(" (in distance to {:g})", order.target)
+                               : "";
+  return fmt::format("margin {}{}{}: {}", report::FormatValue(*pick.margin), unit, in_stds,
+                     verdict);
 }
 
 void Runs(std::string& out, const ConfigurationRow& row) {
@@ -72,6 +77,76 @@ void Runs(std::string& out, const ConfigurationRow& row) {
   }
 }
 
+// "alpha_req of embeddings", with the direction when it is not "higher is better".
+std::string SignalName(const SignalSummary& summary) {
+  const std::string direction =
+      summary.order.IsIdentity() ? "" : fmt::format(" ({})", summary.order.Describe());
+  return fmt::format("{}{} of {}", summary.signal.metric, direction,
+                     report::VisibleText(summary.signal.tensor));
+}
+
+// The hyperparameters of `values` that vary in the sweep (the within key left out): what tells
+// a configuration from the others.
+std::string VaryingHyperparameters(const ranking::Leaderboard& board,
+                                   const std::map<std::string, std::string>& values) {
+  std::map<std::string, std::string> shown;
+  for (const std::string& key : board.varying_keys) {
+    const auto it = values.find(key);
+    if (key != board.within && it != values.end()) shown.insert(*it);
+  }
+  return Hyperparameters(shown.empty() ? values : shown);
+}
+
+void SecondOpinions(std::string& out, const BestReport& report, const std::string& group) {
+  std::vector<std::pair<std::string, const SignalPick*>> lines;
+  std::size_t agree = 0, width = 0;
+  for (const SignalSummary& summary : report.second_opinions) {
+    for (const SignalPick& pick : summary.picks) {
+      if (pick.group != group) continue;
+      lines.emplace_back(SignalName(summary), &pick);
+      agree += pick.agrees ? 1 : 0;
+      width = std::max(width, lines.back().first.size());
+    }
+  }
+  if (lines.empty()) return;
+  out += fmt::format(
+      "  second opinions (every other metric × tensor, {} checkpoint): {} of {} agree\n",
+      report.board.checkpoint.ToString(), agree, lines.size());
+  for (const auto& [name, pick] : lines) {
+    out += fmt::format("    {:<{}}  ", name, width);
+    if (pick->config_id.empty()) {
+      out += "no pick\n";
+    } else if (pick->agrees) {
+      out += fmt::format("same pick, {}\n", MeanStd(pick->summary));
+    } else {
+      out += fmt::format("DIFFERS: {} ({}), {}\n", pick->config_id,
+                         VaryingHyperparameters(report.board, pick->hyperparameters),
+                         MeanStd(pick->summary));
+    }
+  }
+}
+
+nlohmann::json SecondOpinionsJson(const BestReport& report) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const SignalSummary& summary : report.second_opinions) {
+    for (const SignalPick& pick : summary.picks) {
+      const bool has = !pick.config_id.empty();
+      out.push_back(
+          {{"metric", summary.signal.metric},
+           {"tensor", summary.signal.tensor},
+           {"direction", summary.order.Describe()},
+           {"group",
+            pick.group.empty() ? nlohmann::json(nullptr) : internal::StoredJson(pick.group)},
+           {"config_id", has ? nlohmann::json(pick.config_id) : nlohmann::json(nullptr)},
+           {"agrees", has ? nlohmann::json(pick.agrees) : nlohmann::json(nullptr)},
+           {"value", has ? nlohmann::json(pick.summary.mean) : nlohmann::json(nullptr)},
+           {"std", pick.summary.std ? nlohmann::json(*pick.summary.std) : nlohmann::json(nullptr)},
+           {"n", pick.summary.n}});
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string RenderBestText(const BestReport& report) {
@@ -88,12 +163,12 @@ std::string RenderBestText(const BestReport& report) {
     const ConfigurationRow& row = board.configurations[*pick.best];
     out += fmt::format("best configuration{}: {}\n", where, row.config_id);
     out += fmt::format("  hyperparameters: {}\n", Hyperparameters(row.hyperparameters));
-    out += fmt::format("  {} of {} ({} checkpoint): {}\n", board.metric, board.tensor,
-                       board.checkpoint.ToString(), MeanStd(row.summary));
+    out += fmt::format("  {} of {} ({} checkpoint; {}): {}\n", board.metric, board.tensor,
+                       board.checkpoint.ToString(), board.order.Describe(), MeanStd(row.summary));
     if (pick.runner_up) {
       const ConfigurationRow& next = board.configurations[*pick.runner_up];
       out += fmt::format("  runner-up {}: {}; {}\n", next.config_id, MeanStd(next.summary),
-                         Margin(pick));
+                         Margin(pick, board.order));
     }
     for (const auto& reason : row.flag_reasons) out += fmt::format("  flag: {}\n", reason);
     out += "  runs:\n";
@@ -109,6 +184,7 @@ std::string RenderBestText(const BestReport& report) {
         out += fmt::format("  with {}: same pick\n", alt.what);
       }
     }
+    SecondOpinions(out, report, pick.group);
     out += "\n";
   }
   if (!out.empty()) out.pop_back();
@@ -140,6 +216,8 @@ std::string RenderBestJson(const BestReport& report) {
     }
     out["picks"].push_back(std::move(p));
   }
+  out["direction"] = board.order.Describe();
+  out["second_opinions"] = SecondOpinionsJson(report);
   return internal::JsonDocument(out);
 }
 

@@ -11,7 +11,9 @@
 #include <set>
 
 #include "app/json_text_internal.h"
+#include "app/ranking_input_internal.h"
 #include "app/report_internal.h"
+#include "app/signals_internal.h"
 #include "rankme/app/selection.h"
 #include "rankme/core/error.h"
 #include "rankme/ranking/marginals.h"
@@ -22,10 +24,6 @@
 
 namespace rankme::app {
 
-namespace {
-
-// A hyperparameter's JSON literal for people: strings decoded (quotes and escapes gone), other
-// values as written.
 std::string DisplayValue(const std::string& literal) {
   if (literal.size() >= 2 && literal.front() == '"') {
     const auto value = internal::StoredJson(literal);
@@ -33,6 +31,8 @@ std::string DisplayValue(const std::string& literal) {
   }
   return ranking::DisplayValue(literal);
 }
+
+namespace {
 
 // Training progress on the x axis: the step when every checkpoint names one, else the epoch,
 // else the checkpoint's place in its run.
@@ -116,17 +116,16 @@ std::string Fixed(const std::optional<double>& v) {
   return v ? fmt::format("{:.3f}", *v) : std::string("n/a");
 }
 
-// The label-based number to show: the one named, else the only one stored.
-std::optional<report::ReportValidation> ToValidation(const ranking::Leaderboard& board,
-                                                     store::Catalog& catalog,
-                                                     const ReportOptions& options,
-                                                     std::vector<std::string>& notes) {
+// The label-based numbers to compare with: the ones named, else the only name stored. Empty
+// when none is stored, or several are and none is named (a note says so).
+std::vector<LabelValue> ChosenLabels(store::Catalog& catalog, const ReportOptions& options,
+                                     std::vector<std::string>& notes) {
   std::vector<LabelValue> labels = catalog.Labels(options.label);
   if (labels.empty()) {
     if (!options.label.empty()) {
       throw UsageError("no label-based number named '" + options.label + "' is stored");
     }
-    return std::nullopt;
+    return labels;
   }
   std::set<std::string> names;
   for (const LabelValue& l : labels) names.insert(l.name);
@@ -135,11 +134,17 @@ std::optional<report::ReportValidation> ToValidation(const ranking::Leaderboard&
     for (const auto& n : names) listed += (listed.empty() ? "" : ", ") + n;
     notes.push_back("several label-based numbers are stored (" + listed +
                     "): name one with --label to compare with it");
-    return std::nullopt;
+    return {};
   }
-  const ranking::Validation v = ranking::Validate(board, labels, catalog.Checkpoints());
+  return labels;
+}
+
+report::ReportValidation ToValidation(const ranking::Leaderboard& board,
+                                      const std::vector<LabelValue>& labels,
+                                      const std::vector<CheckpointRecord>& checkpoints) {
+  const ranking::Validation v = ranking::Validate(board, labels, checkpoints);
   report::ReportValidation out;
-  out.label = v.label.empty() ? *names.begin() : v.label;
+  out.label = labels.front().name;
   for (const auto& c : v.configurations) {
     if (c.metric && c.label) out.points.push_back({c.config_id, *c.metric, *c.label});
   }
@@ -200,15 +205,16 @@ report::ReportData BuildReport(const std::string& db_path, const ReportOptions& 
   selection.ranking.tensor = options.tensor;
   selection.ranking.checkpoint = ranking::CheckpointPolicy::Parse(options.checkpoint);
   selection.ranking.within = options.within;
-  const ranking::Leaderboard board = LoadLeaderboard(selection);
-  store::Database db =
-      store::Database::Open(db_path, {.create = false, .migrate = false, .read_only = true});
+  selection.ranking.target = options.alpha_target;
+  store::Database db = OpenForReading(db_path);
+  ranking::RankingInput input = LoadInput(db, selection);
+  const ranking::Leaderboard board = ranking::BuildLeaderboard(input, selection.ranking);
   store::Catalog catalog(db);
 
   report::ReportData data;
   data.title = options.title;
   data.metric = board.metric;
-  data.higher_is_better = board.higher_is_better;
+  data.direction = board.order.Describe();
   data.tensor = board.tensor;
   data.within = board.within;
   data.x_label = XLabel(board);
@@ -220,7 +226,15 @@ report::ReportData BuildReport(const std::string& db_path, const ReportOptions& 
   data.spectra = ChosenSpectra(board, catalog, options.spectra_configurations);
   data.marginals = ToMarginals(board);
   data.notes = board.notes;
-  data.validation = ToValidation(board, catalog, options, data.notes);
+  const std::vector<LabelValue> labels = ChosenLabels(catalog, options, data.notes);
+  const std::vector<CheckpointRecord> checkpoints =
+      labels.empty() ? std::vector<CheckpointRecord>() : catalog.Checkpoints();
+  if (!labels.empty()) data.validation = ToValidation(board, labels, checkpoints);
+  const SignalLabels signal_labels{labels, checkpoints, true};
+  const std::vector<SignalSummary> signals = SummarizeSignals(
+      catalog, input, selection.ranking, board, labels.empty() ? nullptr : &signal_labels);
+  data.signals = ToReportSignals(signals);
+  data.signal_notes = ReportSignalNotes(signals, !labels.empty());
   for (const TensorFailure& f : catalog.Failures()) {
     data.failures.push_back({f.run, f.checkpoint, f.tensor, f.status, f.kind, f.message});
   }

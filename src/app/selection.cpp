@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "app/ranking_input_internal.h"
+#include "app/signals_internal.h"
 #include "rankme/app/label_file.h"
 #include "rankme/core/error.h"
 #include "rankme/store/catalog.h"
@@ -15,62 +17,6 @@
 namespace rankme::app {
 
 namespace {
-
-// Makes the scores of `tensor` the scores of `input` (replacing any others).
-void LoadScores(store::Catalog& catalog, const std::string& tensor, ranking::RankingInput& input) {
-  input.scores.clear();
-  input.settings_keys.clear();
-  // Room for the tensor's share of the tensor rows, one score each: growing 100,000 rows by
-  // doubling would touch twice the memory (and pages cost more than the copies). Room reserved
-  // but unused is never touched.
-  const auto tensors = std::max<std::size_t>(1, input.tensor_counts.size());
-  input.scores.reserve(static_cast<std::size_t>(catalog.TensorRowsBound()) / tensors + 16);
-  catalog.VisitRankingScores(input.metric, tensor, [&](const store::RankingScoreView& view) {
-    ranking::RankingScore& s = input.scores.emplace_back();
-    s.run_id = view.run_id;
-    s.checkpoint_id = view.checkpoint_id;
-    s.checkpoint = view.checkpoint;
-    s.step = view.step;
-    s.epoch = view.epoch;
-    s.position = view.position;
-    s.tensor = tensor;
-    s.value = view.value;
-    s.degenerate = view.degenerate;
-    s.rows_used = view.rows_used;
-    s.cols = view.cols;
-    s.settings = input.AddSettings(view.settings_key);
-  });
-}
-
-// Everything ranking needs, with the scores of the tensor that will be ranked only.
-ranking::RankingInput LoadInput(store::Database& db, const SelectionOptions& options) {
-  store::Catalog catalog(db);
-  ranking::RankingInput input;
-  input.metric = options.metric;
-  // Counting each tensor's scores reads every score; the counts matter only when several
-  // tensors are scored, none is asked for and none is embeddings (the most scored is ranked).
-  const std::vector<std::string> names = catalog.ScoredTensorNames(options.metric);
-  if (names.empty()) {
-    const std::vector<std::string> metrics = catalog.ScoredMetrics();
-    if (!metrics.empty()) {
-      throw UsageError(fmt::format("--metric {}: no such scores; the database has {}",
-                                   options.metric, fmt::join(metrics, ", ")),
-                       options.db_path);
-    }
-  }
-  if (options.ranking.tensor.empty() && names.size() > 1 &&
-      std::find(names.begin(), names.end(), "embeddings") == names.end()) {
-    input.tensor_counts = catalog.ScoredTensors(options.metric);
-  } else {
-    for (const std::string& name : names) input.tensor_counts[name] = 0;
-  }
-  const std::string tensor =
-      ranking::ChooseTensor(input.tensor_counts, options.ranking.tensor, options.metric);
-  input.runs = catalog.Runs();
-  if (!tensor.empty()) LoadScores(catalog, tensor, input);
-  input.unscored = catalog.UnscoredTensors();
-  return input;
-}
 
 void FillFiles(store::Database& db, ranking::Leaderboard& board, ranking::ConfigurationRow& row) {
   store::Catalog catalog(db);
@@ -81,10 +27,6 @@ void FillFiles(store::Database& db, ranking::Leaderboard& board, ranking::Config
     for (const auto& [id, files] : catalog.TensorFiles(board.tensor, ids))
       run.files.push_back(files);
   }
-}
-
-store::Database OpenForReading(const std::string& path) {
-  return store::Database::Open(path, {.create = false, .migrate = false, .read_only = true});
 }
 
 std::string ReadText(const std::string& path) {
@@ -126,32 +68,32 @@ BestReport FindBest(const SelectionOptions& options) {
     if (pick.runner_up) FillFiles(db, report.board, report.board.configurations[*pick.runner_up]);
   }
 
-  auto compare = [&](const std::string& what, const ranking::Leaderboard& other) {
-    const auto picks = ranking::PickBest(other);
+  auto compare = [&](const std::string& what, const std::vector<SignalPick>& picks) {
     for (const ranking::Pick& main : report.picks) {
       Alternative alt;
       alt.what = what;
       alt.group = main.group;
-      alt.config_id = ranking::PickedConfig(other, picks, main.group);
-      const std::string mine = ranking::PickedConfig(report.board, report.picks, main.group);
-      alt.differs = alt.config_id != mine;
-      for (const auto& row : other.configurations) {
-        if (row.config_id == alt.config_id) alt.hyperparameters = row.hyperparameters;
+      for (const SignalPick& pick : picks) {
+        if (pick.group != main.group) continue;
+        alt.config_id = pick.config_id;
+        alt.hyperparameters = pick.hyperparameters;
       }
+      alt.differs = alt.config_id != ranking::PickedConfig(report.board, report.picks, main.group);
       report.alternatives.push_back(std::move(alt));
     }
   };
+  // Every other signal: the metric's other tensors are also the alternatives "tensor X".
   store::Catalog catalog(db);
-  for (const std::string& tensor : report.board.tensors) {
-    if (tensor == report.board.tensor) continue;
-    ranking::RankingOptions variant = options.ranking;
-    variant.tensor = tensor;
-    LoadScores(catalog, tensor, input);  // the main tensor's scores are no longer needed
-    compare("tensor " + tensor, ranking::BuildLeaderboard(input, variant));
+  for (SignalSummary& summary : SummarizeSignals(catalog, input, options.ranking, report.board)) {
+    if (summary.ranked) continue;
+    if (summary.signal.metric == report.board.metric) {
+      compare("tensor " + summary.signal.tensor, summary.picks);
+    }
+    report.second_opinions.push_back(std::move(summary));
   }
   if (!report.board.tensor.empty()) {
     for (std::size_t i = 1; i < policies.size(); ++i) {
-      compare("checkpoint " + policies[i].ToString(), boards[i]);
+      compare("checkpoint " + policies[i].ToString(), SignalPicks(boards[i], report.board));
     }
   }
   return report;
@@ -192,11 +134,16 @@ ValidateReport ValidateWithLabels(const ValidateOptions& options) {
     }
     name = *names.begin();
   }
-  report.board =
-      ranking::BuildLeaderboard(LoadInput(db, options.selection), options.selection.ranking);
-  report.validation = ranking::Validate(report.board, catalog.Labels(name), checkpoints,
-                                        options.label_higher_is_better);
+  ranking::RankingInput input = LoadInput(db, options.selection);
+  report.board = ranking::BuildLeaderboard(input, options.selection.ranking);
+  const std::vector<LabelValue> labels = catalog.Labels(name);
+  report.validation =
+      ranking::Validate(report.board, labels, checkpoints, options.label_higher_is_better);
   report.validation.label = name;
+  const SignalLabels signal_labels{labels, checkpoints, options.label_higher_is_better};
+  report.signals =
+      SummarizeSignals(catalog, input, options.selection.ranking, report.board, &signal_labels);
+  for (SignalSummary& signal : report.signals) signal.validation->label = name;
   return report;
 }
 

@@ -1,4 +1,4 @@
-// Leaderboard, marginals and validation as terminal tables, Markdown, CSV, JSON and LaTeX.
+// Leaderboard and marginals as terminal tables, Markdown, CSV, JSON and LaTeX.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -17,35 +17,6 @@ namespace {
 using report::Table;
 using A = Table::Align;
 
-// CSV keeps every digit (for scripts); the other text formats show the digits a person can
-// compare: rounded at the seed spread's second significant digit when there is one, else four
-// significant digits.
-std::string Number(double value, ExportFormat format, std::optional<double> spread = std::nullopt) {
-  return format == ExportFormat::kCsv ? fmt::format("{:.17g}", value)
-                                      : report::FormatWithSpread(value, spread);
-}
-
-std::string Optional(const std::optional<double>& value, ExportFormat format) {
-  return value ? Number(*value, format) : "";
-}
-
-std::string Render(const Table& table, ExportFormat format, const std::string& caption) {
-  switch (format) {
-    case ExportFormat::kMarkdown:
-      return report::RenderMarkdown(table);
-    case ExportFormat::kCsv:
-      return report::RenderCsv(table);
-    case ExportFormat::kLatex:
-      return report::RenderLatex(table, {caption, ""});
-    default:
-      return report::RenderText(table);
-  }
-}
-
-nlohmann::json OptionalJson(const std::optional<double>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
-
 nlohmann::json Hyperparameters(const std::map<std::string, std::string>& values) {
   nlohmann::json out = nlohmann::json::object();
   for (const auto& [key, literal] : values) {
@@ -63,6 +34,35 @@ std::vector<std::string> ShownKeys(const ranking::Leaderboard& board) {
 }
 
 }  // namespace
+
+// CSV keeps every digit (for scripts); the other text formats show the digits a person can
+// compare: rounded at the seed spread's second significant digit when there is one, else four
+// significant digits.
+std::string ExportNumber(double value, ExportFormat format, std::optional<double> spread) {
+  return format == ExportFormat::kCsv ? fmt::format("{:.17g}", value)
+                                      : report::FormatWithSpread(value, spread);
+}
+
+std::string ExportOptional(const std::optional<double>& value, ExportFormat format) {
+  return value ? ExportNumber(*value, format) : "";
+}
+
+std::string RenderTableAs(const Table& table, ExportFormat format, const std::string& caption) {
+  switch (format) {
+    case ExportFormat::kMarkdown:
+      return report::RenderMarkdown(table);
+    case ExportFormat::kCsv:
+      return report::RenderCsv(table);
+    case ExportFormat::kLatex:
+      return report::RenderLatex(table, {caption, ""});
+    default:
+      return report::RenderText(table);
+  }
+}
+
+nlohmann::json OptionalJson(const std::optional<double>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
 
 nlohmann::json ConfigurationJson(const ranking::ConfigurationRow& row) {
   nlohmann::json runs = nlohmann::json::array();
@@ -98,6 +98,7 @@ nlohmann::json ConfigurationJson(const ranking::ConfigurationRow& row) {
 nlohmann::json BoardJson(const ranking::Leaderboard& board) {
   return {
       {"metric", board.metric},
+      {"direction", board.order.Describe()},
       {"tensor", board.tensor},
       {"tensor_defaulted", board.tensor_defaulted},
       {"checkpoint", board.checkpoint.ToString()},
@@ -150,18 +151,19 @@ std::string RenderLeaderboard(const ranking::Leaderboard& board, ExportFormat fo
     }
     const bool has = row.summary.n > 0;
     const std::optional<double> spread = row.summary.std;
-    cells.push_back(has ? Number(row.summary.mean, format, spread) : "");
-    cells.push_back(spread ? Number(*spread, format, spread) : "");
+    cells.push_back(has ? ExportNumber(row.summary.mean, format, spread) : "");
+    cells.push_back(spread ? ExportNumber(*spread, format, spread) : "");
     cells.push_back(std::to_string(row.summary.n));
-    cells.push_back(has ? Number(row.summary.min, format, spread) : "");
-    cells.push_back(has ? Number(row.summary.max, format, spread) : "");
+    cells.push_back(has ? ExportNumber(row.summary.min, format, spread) : "");
+    cells.push_back(has ? ExportNumber(row.summary.max, format, spread) : "");
     cells.push_back(fmt::format("{}", fmt::join(row.flags.Names(), " ")));
     cells.push_back(row.config_id);
     table.rows.push_back(std::move(cells));
   }
-  return Render(table, format,
-                fmt::format("{} of {} ({} checkpoint), mean over seeds", board.metric, board.tensor,
-                            board.checkpoint.ToString()));
+  return RenderTableAs(
+      table, format,
+      fmt::format("{} of {} ({} checkpoint), mean over seeds; {}", board.metric, board.tensor,
+                  board.checkpoint.ToString(), board.order.Describe()));
 }
 
 std::string RenderMarginals(const ranking::Leaderboard& board,
@@ -190,62 +192,14 @@ std::string RenderMarginals(const ranking::Leaderboard& board,
   for (const auto& m : rows) {
     std::vector<std::string> cells;
     if (!board.within.empty()) cells.push_back(ranking::DisplayValue(m.group));
-    cells.insert(cells.end(),
-                 {m.key, ranking::DisplayValue(m.value), std::to_string(m.configurations),
-                  std::to_string(m.runs), Number(m.mean, format), Number(m.best, format)});
+    cells.insert(cells.end(), {m.key, ranking::DisplayValue(m.value),
+                               std::to_string(m.configurations), std::to_string(m.runs),
+                               ExportNumber(m.mean, format), ExportNumber(m.best, format)});
     table.rows.push_back(std::move(cells));
   }
-  return Render(table, format,
-                fmt::format("mean {} of {} per hyperparameter value", board.metric, board.tensor));
-}
-
-std::string RenderValidation(const ValidateReport& report, ExportFormat format) {
-  const auto& v = report.validation;
-  std::vector<const ranking::Agreement*> lines = {&v.overall};
-  for (const auto& g : v.groups) lines.push_back(&g);
-  if (format == ExportFormat::kJson) {
-    nlohmann::json out = BoardJson(report.board);
-    out["label"] = v.label;
-    out["imported"] = report.imported;
-    out["unmatched"] = report.unmatched;
-    out["validation_notes"] = v.notes;
-    out["agreement"] = nlohmann::json::array();
-    for (const auto* a : lines) {
-      out["agreement"].push_back(
-          {{"group", a == &v.overall ? nlohmann::json("all") : internal::StoredJson(a->group)},
-           {"n", a->n},
-           {"spearman", OptionalJson(a->spearman)},
-           {"kendall_tau_b", OptionalJson(a->kendall)},
-           {"pick", a->pick},
-           {"pick_label", OptionalJson(a->pick_label)},
-           {"label_best", a->label_best},
-           {"label_best_value", OptionalJson(a->label_best_value)},
-           {"regret", OptionalJson(a->regret)}});
-    }
-    out["configurations"] = nlohmann::json::array();
-    for (const auto& c : v.configurations) {
-      out["configurations"].push_back({{"config_id", c.config_id},
-                                       {"metric", OptionalJson(c.metric)},
-                                       {"label", OptionalJson(c.label)},
-                                       {"label_runs", c.label_runs}});
-    }
-    return internal::JsonDocument(out);
-  }
-  Table table;
-  table.headers = {"group",           "n",     "spearman",
-                   "kendall_tau_b",   "pick",  "pick " + v.label,
-                   "best " + v.label, "regret"};
-  table.align = {A::kLeft, A::kRight, A::kRight, A::kRight,
-                 A::kLeft, A::kRight, A::kRight, A::kRight};
-  for (const auto* a : lines) {
-    table.rows.push_back({a == &v.overall ? "all" : ranking::DisplayValue(a->group),
-                          std::to_string(a->n), Optional(a->spearman, format),
-                          Optional(a->kendall, format), a->pick, Optional(a->pick_label, format),
-                          Optional(a->label_best_value, format), Optional(a->regret, format)});
-  }
-  return Render(
+  return RenderTableAs(
       table, format,
-      fmt::format("{} of {} against {}", report.board.metric, report.board.tensor, v.label));
+      fmt::format("mean {} of {} per hyperparameter value", board.metric, board.tensor));
 }
 
 }  // namespace rankme::app

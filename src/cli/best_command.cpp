@@ -29,7 +29,9 @@ int Run(const BestCliOptions& o) {
 }  // namespace
 
 Command MakeBestCommand() {
-  return {"best", "the configuration to pick: hyperparameters, score over seeds, margin, runs",
+  return {"best",
+          "the configuration to pick: hyperparameters, score over seeds, margin, runs, and what "
+          "every other metric and tensor would pick",
           [](CLI::App& sub) {
             auto o = std::make_shared<BestCliOptions>();
             o->selection.Add(sub);

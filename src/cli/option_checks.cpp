@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "rankme/core/metric_catalog.h"
+
 namespace rankme::cli {
 
 namespace {
@@ -80,6 +82,19 @@ CLI::Validator SampleCount() {
         return {};
       },
       "ROWS");
+}
+
+}  // namespace rankme::cli
+
+namespace rankme::cli {
+
+CLI::Validator MetricName() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        if (FindMetric(text) != nullptr) return {};
+        return fmt::format("unknown metric '{}': expected one of {}", text, MetricNameList());
+      },
+      "METRIC");
 }
 
 }  // namespace rankme::cli

@@ -23,4 +23,7 @@ CLI::Validator SeedNumber();
 /// --max-samples: 0 (every row) or at least 2 (fewer than two rows cannot be scored).
 CLI::Validator SampleCount();
 
+/// --metric: a name of the metric catalog (AllMetrics()); the message lists them all.
+CLI::Validator MetricName();
+
 }  // namespace rankme::cli

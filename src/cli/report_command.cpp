@@ -6,6 +6,7 @@
 #include "cli/command_table.h"
 #include "cli/common.h"
 #include "cli/option_checks.h"
+#include "cli/selection_flags.h"
 #include "rankme/app/database_admin.h"
 #include "rankme/app/report.h"
 
@@ -17,11 +18,14 @@ struct ReportCommandOptions {
   std::string db;
   std::string output = "report.html";
   app::ReportOptions report;
+  double alpha_target = 1.0;
 };
 
 int Run(const ReportCommandOptions& options) {
+  app::ReportOptions report = options.report;
+  report.alpha_target = options.alpha_target;
   const app::ReportFile file =
-      app::WriteReport(app::ResolveDatabasePath(options.db), options.output, options.report);
+      app::WriteReport(app::ResolveDatabasePath(options.db), options.output, report);
   for (const std::string& note : file.notes) PrintNote(note);
   PrintNote(fmt::format("wrote {} ({:.1f} KB: {} configurations, {} runs)", file.path,
                         static_cast<double>(file.bytes) / 1024.0, file.configurations, file.runs));
@@ -31,11 +35,14 @@ int Run(const ReportCommandOptions& options) {
 }  // namespace
 
 Command MakeReportCommand() {
-  return {"report", "write a self-contained HTML report: leaderboard, training curves, spectra",
+  return {"report",
+          "write a self-contained HTML report: leaderboard, training curves, spectra, every "
+          "metric side by side",
           [](CLI::App& sub) {
             auto o = std::make_shared<ReportCommandOptions>();
             sub.add_option("-o,--output", o->output, "HTML file to write")->capture_default_str();
             AddDatabaseOption(sub, o->db);
+            SelectionFlags::AddMetric(sub, o->report.metric, o->alpha_target);
             sub.add_option("--tensor", o->report.tensor,
                            "tensor to rank (default: embeddings, else the most scored)");
             sub.add_option("--checkpoint", o->report.checkpoint,

@@ -1,15 +1,32 @@
 #include "cli/selection_flags.h"
 
+#include <fmt/format.h>
+
 #include "cli/common.h"
 #include "cli/option_checks.h"
 #include "rankme/app/database_admin.h"
+#include "rankme/core/metric_catalog.h"
 #include "rankme/report/output_file.h"
 
 namespace rankme::cli {
 
+void SelectionFlags::AddMetric(CLI::App& sub, std::string& metric, double& alpha_target) {
+  sub.add_option("--metric", metric,
+                 fmt::format("metric to rank by: {} (higher is better; alpha_req: closer to "
+                             "--alpha-target)",
+                             MetricNameList()))
+      ->capture_default_str()
+      ->check(MetricName());
+  sub.add_option("--alpha-target", alpha_target,
+                 "alpha_req ranks configurations by |mean alpha - this target| (closer is better); "
+                 "also in second opinions and signal tables")
+      ->capture_default_str()
+      ->check(FiniteNumber(-1e6, 1e6));
+}
+
 void SelectionFlags::Add(CLI::App& sub) {
   AddDatabaseOption(sub, db);
-  sub.add_option("--metric", metric, "metric to rank by")->capture_default_str();
+  AddMetric(sub, metric, alpha_target);
   sub.add_option("--tensor", tensor,
                  "tensor to rank (default: embeddings when present, as the paper does)");
   sub.add_option("--checkpoint", checkpoint,
@@ -18,7 +35,8 @@ void SelectionFlags::Add(CLI::App& sub) {
   sub.add_option("--within", within,
                  "rank separately per value of this hyperparameter (e.g. method)");
   sub.add_option("--collapse-fraction", collapse_fraction,
-                 "flag 'collapsed' when mean RankMe < this fraction of min(N, D)")
+                 "rankme and rankme_centered only: flag 'collapsed' when the mean is below this "
+                 "fraction of min(N, D) (the other metrics have other ceilings, or none)")
       ->capture_default_str()
       ->check(FiniteNumber(0, 1));
 }
@@ -27,6 +45,7 @@ app::SelectionOptions SelectionFlags::Resolve() const {
   app::SelectionOptions options;
   options.db_path = app::ResolveDatabasePath(db);
   options.metric = metric;
+  options.ranking.target = alpha_target;
   options.ranking.tensor = tensor;
   options.ranking.checkpoint = ranking::CheckpointPolicy::Parse(checkpoint);
   options.ranking.within = within;

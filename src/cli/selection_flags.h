@@ -7,17 +7,20 @@
 
 namespace rankme::cli {
 
-/// The flags every ranking command shares (--db, --metric, --tensor, --checkpoint, --within,
-/// --collapse-fraction), bound to this struct.
+/// The flags every ranking command shares (--db, --metric, --alpha-target, --tensor,
+/// --checkpoint, --within, --collapse-fraction), bound to this struct.
 struct SelectionFlags {
   std::string db;
   std::string metric = "rankme";
+  double alpha_target = 1.0;
   std::string tensor;
   std::string checkpoint = "last";
   std::string within;
   double collapse_fraction = 0.01;
 
   void Add(CLI::App& sub);
+  /// --metric and --alpha-target alone (for `report`, which has its own other flags).
+  static void AddMetric(CLI::App& sub, std::string& metric, double& alpha_target);
   /// The options these flags ask for; throws UsageError for a bad --checkpoint.
   app::SelectionOptions Resolve() const;
 };

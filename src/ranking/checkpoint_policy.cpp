@@ -104,13 +104,11 @@ PolicyOutcome Matching(const std::vector<SeriesPoint>& points, const std::vector
 }
 
 PolicyOutcome Best(const std::vector<SeriesPoint>& points, const std::vector<std::size_t>& live,
-                   bool higher_is_better) {
+                   const ValueOrder& order) {
   std::optional<std::size_t> chosen;
   for (std::size_t i : live) {
     if (!points[i].value) continue;
-    const double v = *points[i].value;
-    const double c = chosen ? *points[*chosen].value : 0;
-    if (!chosen || (higher_is_better ? v > c : v < c)) chosen = i;
+    if (!chosen || order.Better(*points[i].value, *points[*chosen].value)) chosen = i;
   }
   if (chosen) return FromPoint(points, *chosen);
   return FromPoint(points, live.back());  // no checkpoint has a value: say why the last has none
@@ -139,7 +137,7 @@ PolicyOutcome MeanLast(const std::vector<SeriesPoint>& points, const std::vector
 }  // namespace
 
 PolicyOutcome ApplyPolicy(const CheckpointPolicy& policy, const std::vector<SeriesPoint>& points,
-                          bool higher_is_better) {
+                          const ValueOrder& order) {
   std::vector<std::size_t> live;
   for (std::size_t i = 0; i < points.size(); ++i) {
     if (points[i].status != ValueStatus::kPending) live.push_back(i);
@@ -151,7 +149,7 @@ PolicyOutcome ApplyPolicy(const CheckpointPolicy& policy, const std::vector<Seri
     case CheckpointPolicy::Kind::kLast:
       return FromPoint(points, live.back());
     case CheckpointPolicy::Kind::kBest:
-      return Best(points, live, higher_is_better);
+      return Best(points, live, order);
     case CheckpointPolicy::Kind::kStep:
     case CheckpointPolicy::Kind::kEpoch:
       return Matching(points, live, policy);

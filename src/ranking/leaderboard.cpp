@@ -44,7 +44,14 @@ void Flag(ConfigurationRow& row, bool ConfigurationFlags::*flag, std::string rea
   row.flag_reasons.push_back(std::move(reason));
 }
 
-void Aggregate(ConfigurationRow& row, const RankingOptions& options, const std::string& metric) {
+// The metrics whose ceiling is min(rows, D) and whose small values mean collapse, as the paper
+// reads RankMe: the collapse flag applies to them only.
+bool FlagsCollapse(const std::string& metric) {
+  return metric == "rankme" || metric == "rankme_centered";
+}
+
+void Aggregate(ConfigurationRow& row, const RankingOptions& options, const std::string& metric,
+               const ValueOrder& order) {
   std::vector<double> values;
   std::set<std::int64_t> dims;
   for (const RunValue& run : row.runs) {
@@ -72,15 +79,17 @@ void Aggregate(ConfigurationRow& row, const RankingOptions& options, const std::
     }
   }
   row.summary = Summarize(values);
+  if (row.summary.n > 0) row.goodness = order.Goodness(row.summary.mean);
   if (dims.size() > 1) {
     Flag(row, &ConfigurationFlags::mixed,
          fmt::format("its runs differ in D ({})", fmt::join(dims, ", ")));
   }
   const double ceiling = static_cast<double>(std::min(row.rows, row.cols));
-  if (metric == "rankme" && row.summary.n > 0 && !row.flags.collapsed &&
+  if (FlagsCollapse(metric) && row.summary.n > 0 && !row.flags.collapsed &&
       row.summary.mean < options.collapse_fraction * ceiling) {
     Flag(row, &ConfigurationFlags::collapsed,
-         fmt::format("mean RankMe {:.4g} < {:g} × min(N, D) = {:g}", row.summary.mean,
+         fmt::format("mean {} {:.4g} < {:g} × min(N, D) = {:g}",
+                     metric == "rankme" ? "RankMe" : metric, row.summary.mean,
                      options.collapse_fraction, options.collapse_fraction * ceiling));
   }
 }
@@ -90,10 +99,7 @@ void RankGroups(Leaderboard& board) {
   auto better = [&](const ConfigurationRow& a, const ConfigurationRow& b) {
     if (a.group != b.group) return a.group < b.group;
     if ((a.summary.n > 0) != (b.summary.n > 0)) return a.summary.n > 0;
-    if (a.summary.n > 0 && a.summary.mean != b.summary.mean) {
-      return board.higher_is_better ? a.summary.mean > b.summary.mean
-                                    : a.summary.mean < b.summary.mean;
-    }
+    if (a.summary.n > 0 && a.goodness != b.goodness) return a.goodness > b.goodness;
     return a.config_id < b.config_id;
   };
   std::sort(board.configurations.begin(), board.configurations.end(), better);
@@ -104,14 +110,16 @@ void RankGroups(Leaderboard& board) {
     if (previous && previous->group != row.group) group_start = i;
     if (row.summary.n == 0) continue;
     const bool tied = previous && previous->group == row.group && previous->summary.n > 0 &&
-                      previous->summary.mean == row.summary.mean;
+                      previous->goodness == row.goodness;
     row.rank = tied ? previous->rank : std::optional<int>(static_cast<int>(i - group_start) + 1);
   }
 }
 
 // Different D within a group are ranked together (sweeping the projector width is legitimate),
-// but RankMe is bounded by min(N, D): say so.
+// but the effective ranks (every higher-is-better metric) are bounded by min(N, D): say so.
+// alpha_req, a decay exponent, has no such bound.
 void NoteDimensions(Leaderboard& board) {
+  if (board.order.kind != ValueOrder::Kind::kHigher) return;
   std::map<std::string, std::set<std::int64_t>> dims;
   for (const auto& row : board.configurations) {
     if (row.cols > 0) dims[row.group].insert(row.cols);
@@ -119,9 +127,10 @@ void NoteDimensions(Leaderboard& board) {
   for (const auto& [group, seen] : dims) {
     if (seen.size() < 2) continue;
     board.notes.push_back(fmt::format(
-        "{}configurations differ in D ({}): RankMe is at most min(N, D), so ranks also compare "
+        "{}configurations differ in D ({}): {} is at most min(N, D), so ranks also compare "
         "widths",
-        group.empty() ? "" : DisplayValue(group) + ": ", fmt::join(seen, ", ")));
+        group.empty() ? "" : DisplayValue(group) + ": ", fmt::join(seen, ", "),
+        board.metric == "rankme" ? "RankMe" : board.metric));
   }
 }
 
@@ -168,8 +177,8 @@ void NoteMixedMethods(Leaderboard& board, const RankingOptions& options) {
   for (const auto& [key, values] : methods) {
     if (values.size() > 1 && options.within.empty()) {
       board.notes.push_back(fmt::format(
-          "the sweep mixes {} = {}: RankMe compares runs of one method; rank with --within {}", key,
-          fmt::join(values, ", "), key));
+          "the sweep mixes {} = {}: {} compares runs of one method; rank with --within {}", key,
+          fmt::join(values, ", "), board.metric == "rankme" ? "RankMe" : board.metric, key));
     }
   }
 }
@@ -203,7 +212,7 @@ void Rank(Leaderboard& board, const RankingInput& input, std::vector<RunSeries>&
         within_found = true;
       }
     }
-    row.runs.push_back(ValueOf(run_series, options.checkpoint, board.higher_is_better, kept));
+    row.runs.push_back(ValueOf(run_series, options.checkpoint, board.order, kept));
   }
   if (!within_found) {
     throw UsageError(
@@ -212,7 +221,7 @@ void Rank(Leaderboard& board, const RankingInput& input, std::vector<RunSeries>&
   for (auto& [id, row] : by_config) {
     std::sort(row.runs.begin(), row.runs.end(),
               [](const RunValue& a, const RunValue& b) { return a.run < b.run; });
-    Aggregate(row, options, input.metric);
+    Aggregate(row, options, input.metric, board.order);
     board.configurations.push_back(std::move(row));
   }
   MarkIncomplete(board);
@@ -240,12 +249,18 @@ std::vector<Leaderboard> BuildLeaderboards(const RankingInput& input, const Rank
                                            bool others_keep_used_only) {
   Leaderboard common;
   common.metric = input.metric;
+  common.order = ValueOrder::OfMetric(input.metric, options.target);
   common.within = options.within;
   common.tensor = ResolveTensor(input, options, common);
   const Comparison comparison = ResolveComparison(input, common.tensor, common);
   common.settings_key = comparison.settings_key;
   common.rows = comparison.rows;
   std::vector<RunSeries> series = BuildSeries(input, common.tensor, comparison);
+  if (common.order.kind == ValueOrder::Kind::kCloserToTarget) {
+    common.notes.push_back(
+        fmt::format("{}: {} (configurations ordered by |mean − {:g}|; --alpha-target to change)",
+                    input.metric, common.order.Describe(), common.order.target));
+  }
 
   // The first board takes the series' points, so the others (which copy them) come first.
   std::vector<Leaderboard> boards(policies.size());

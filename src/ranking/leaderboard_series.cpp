@@ -251,7 +251,7 @@ std::vector<RunSeries> BuildSeries(const RankingInput& input, const std::string&
   return series;
 }
 
-RunValue ValueOf(RunSeries& series, const CheckpointPolicy& policy, bool higher_is_better,
+RunValue ValueOf(RunSeries& series, const CheckpointPolicy& policy, const ValueOrder& order,
                  PointsKept kept) {
   const RunRecord& run = *series.run;
   RunValue v;
@@ -267,7 +267,7 @@ RunValue ValueOf(RunSeries& series, const CheckpointPolicy& policy, bool higher_
     v.reason = "no checkpoint with this tensor";
     return v;
   }
-  PolicyOutcome outcome = ApplyPolicy(policy, series.points, higher_is_better);
+  PolicyOutcome outcome = ApplyPolicy(policy, series.points, order);
   v.value = outcome.value;
   v.status = outcome.status;
   v.reason = std::move(outcome.reason);

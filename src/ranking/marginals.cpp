@@ -35,7 +35,7 @@ std::vector<MarginalRow> Marginals(const Leaderboard& board) {
       if (m.configurations == 0) {
         m = {row.group, key, it->second, 0, 0, 0, mean};
       }
-      m.best = board.higher_is_better ? std::max(m.best, mean) : std::min(m.best, mean);
+      if (board.order.Better(mean, m.best)) m.best = mean;
       m.mean += mean;  // a sum until divided below
       m.configurations += 1;
       m.runs += row.summary.n;

@@ -19,10 +19,13 @@ std::vector<Pick> PickBest(const Leaderboard& board) {
       }
     }
     if (pick.best && pick.runner_up) {
-      const Summary& a = board.configurations[*pick.best].summary;
-      const Summary& b = board.configurations[*pick.runner_up].summary;
-      pick.margin = std::fabs(a.mean - b.mean);
-      pick.tied = a.mean == b.mean;
+      const ConfigurationRow& first = board.configurations[*pick.best];
+      const ConfigurationRow& second = board.configurations[*pick.runner_up];
+      const Summary& a = first.summary;
+      const Summary& b = second.summary;
+      // In goodness: for alpha_req, 1.02 against 0.97 is a margin of 0.01 towards the target.
+      pick.margin = std::fabs(first.goodness - second.goodness);
+      pick.tied = first.goodness == second.goodness;
       if (a.std && b.std) {
         pick.within_spread = *pick.margin <= *a.std + *b.std;
         const double pooled = std::sqrt((*a.std * *a.std + *b.std * *b.std) / 2);

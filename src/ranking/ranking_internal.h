@@ -47,7 +47,7 @@ enum class PointsKept {
 };
 
 /// A run's value under `policy`, with the checkpoints `kept` says.
-RunValue ValueOf(RunSeries& series, const CheckpointPolicy& policy, bool higher_is_better,
+RunValue ValueOf(RunSeries& series, const CheckpointPolicy& policy, const ValueOrder& order,
                  PointsKept kept);
 
 }  // namespace rankme::ranking

@@ -18,7 +18,7 @@ struct RunLabels {
 
 std::optional<double> RunLabel(const RunLabels& labels,
                                const std::vector<const CheckpointRecord*>& run_checkpoints,
-                               const CheckpointPolicy& policy, bool higher_is_better) {
+                               const CheckpointPolicy& policy, const ValueOrder& order) {
   std::vector<SeriesPoint> points;
   for (const CheckpointRecord* c : run_checkpoints) {
     const auto it = labels.by_checkpoint.find(c->checkpoint_id);
@@ -27,32 +27,31 @@ std::optional<double> RunLabel(const RunLabels& labels,
                       ValueStatus::kOk, ""});
   }
   if (points.empty()) return labels.run_level;
-  return ApplyPolicy(policy, points, higher_is_better).value;
+  return ApplyPolicy(policy, points, order).value;
 }
 
-Agreement Agree(const std::vector<const LabelledConfiguration*>& configs, bool metric_higher,
-                bool label_higher) {
+// The pick is the configuration with the largest goodness, the first in board order among
+// equals (the board's pick).
+Agreement Agree(const std::vector<const LabelledConfiguration*>& configs, bool label_higher) {
   Agreement a;
   std::vector<double> x, y;
   const LabelledConfiguration* pick = nullptr;
   const LabelledConfiguration* best = nullptr;
   for (const LabelledConfiguration* c : configs) {
-    if (c->metric &&
-        (!pick || (metric_higher ? *c->metric > *pick->metric : *c->metric < *pick->metric))) {
-      pick = c;
-    }
+    if (c->goodness && (!pick || *c->goodness > *pick->goodness)) pick = c;
     if (c->label &&
         (!best || (label_higher ? *c->label > *best->label : *c->label < *best->label))) {
       best = c;
     }
-    if (c->metric && c->label) {
-      x.push_back(*c->metric);
+    if (c->goodness && c->label) {
+      x.push_back(*c->goodness);
       y.push_back(*c->label);
     }
   }
   a.n = x.size();
   a.spearman = SpearmanRho(x, y);
   a.kendall = KendallTauB(x, y);
+  a.reversed = a.spearman && *a.spearman < kReversedRho && a.n >= kReversedMinConfigurations;
   if (pick) {
     a.pick = pick->config_id;
     a.pick_label = pick->label;
@@ -73,6 +72,9 @@ Agreement Agree(const std::vector<const LabelledConfiguration*>& configs, bool m
 Validation Validate(const Leaderboard& board, const std::vector<LabelValue>& labels,
                     const std::vector<CheckpointRecord>& checkpoints, bool label_higher_is_better) {
   Validation v;
+  v.order = board.order;
+  const ValueOrder label_order{
+      label_higher_is_better ? ValueOrder::Kind::kHigher : ValueOrder::Kind::kLower, 0};
   std::map<std::int64_t, RunLabels> by_run;
   for (const LabelValue& l : labels) {
     if (v.label.empty()) v.label = l.name;
@@ -92,14 +94,18 @@ Validation Validate(const Leaderboard& board, const std::vector<LabelValue>& lab
 
   for (std::size_t i = 0; i < board.configurations.size(); ++i) {
     const ConfigurationRow& row = board.configurations[i];
-    LabelledConfiguration c{i, row.config_id, row.group, std::nullopt, std::nullopt, 0};
-    if (row.summary.n > 0) c.metric = row.summary.mean;
+    LabelledConfiguration c{i, row.config_id, row.group, std::nullopt, std::nullopt, std::nullopt,
+                            0};
+    if (row.summary.n > 0) {
+      c.metric = row.summary.mean;
+      c.goodness = row.goodness;
+    }
     double sum = 0;
     for (const RunValue& run : row.runs) {
       const auto it = by_run.find(run.run_id);
       if (it == by_run.end()) continue;
-      const auto value = RunLabel(it->second, run_checkpoints[run.run_id], board.checkpoint,
-                                  label_higher_is_better);
+      const auto value =
+          RunLabel(it->second, run_checkpoints[run.run_id], board.checkpoint, label_order);
       if (!value) continue;
       sum += *value;
       c.label_runs += 1;
@@ -110,14 +116,14 @@ Validation Validate(const Leaderboard& board, const std::vector<LabelValue>& lab
 
   std::vector<const LabelledConfiguration*> all;
   for (const auto& c : v.configurations) all.push_back(&c);
-  v.overall = Agree(all, board.higher_is_better, label_higher_is_better);
+  v.overall = Agree(all, label_higher_is_better);
   if (!board.within.empty()) {
     for (const std::string& group : board.groups) {
       std::vector<const LabelledConfiguration*> members;
       for (const auto* c : all) {
         if (c->group == group) members.push_back(c);
       }
-      v.groups.push_back(Agree(members, board.higher_is_better, label_higher_is_better));
+      v.groups.push_back(Agree(members, label_higher_is_better));
       v.groups.back().group = group;
     }
   }

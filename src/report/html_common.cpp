@@ -80,6 +80,13 @@ std::optional<double> AsNumber(const std::string& text) {
   return value;
 }
 
+std::string Setting(const ReportData& data, const std::string& name) {
+  for (const auto& [k, v] : data.settings) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
 std::string MetricName(const ReportData& data) {
   return data.metric == "rankme" ? "RankMe" : data.metric;
 }

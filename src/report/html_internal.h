@@ -40,6 +40,9 @@ std::optional<std::string> ValueOf(const ReportConfiguration& configuration,
 /// `text` as a number when all of it is one (e.g. "0.001", "256"); else empty.
 std::optional<double> AsNumber(const std::string& text);
 
+/// The value of the setting `name` (ReportData::settings), or "".
+std::string Setting(const ReportData& data, const std::string& name);
+
 /// The metric's name for people, e.g. RankMe.
 std::string MetricName(const ReportData& data);
 
@@ -61,6 +64,8 @@ std::string RenderSpectra(const ReportData& data, const Colours& colours,
                           const HtmlReportOptions& options);
 std::string RenderMarginals(const ReportData& data, const Colours& colours);
 std::string RenderValidation(const ReportData& data, const Colours& colours);
+/// "Metrics side by side": every signal's pick per group, and its agreement with the labels.
+std::string RenderSignals(const ReportData& data);
 std::string RenderProblems(const ReportData& data);
 std::string RenderSettings(const ReportData& data);
 

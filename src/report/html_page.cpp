@@ -11,13 +11,6 @@ namespace html {
 
 namespace {
 
-std::string Setting(const ReportData& data, const std::string& name) {
-  for (const auto& [k, v] : data.settings) {
-    if (k == name) return v;
-  }
-  return "";
-}
-
 std::string PickBox(const ReportData& data, const std::string* group) {
   const ReportConfiguration* pick = nullptr;
   std::size_t ranked = 0;
@@ -41,8 +34,7 @@ std::string PickBox(const ReportData& data, const std::string* group) {
       pick->n == 1 ? "" : "s",
       EscapeHtml(Setting(data, "checkpoint").empty() ? std::string("chosen")
                                                      : Setting(data, "checkpoint")),
-      ranked, ranked == 1 ? "" : "s",
-      data.higher_is_better ? ", higher is better" : ", lower is better");
+      ranked, ranked == 1 ? "" : "s", EscapeHtml(", " + data.direction));
   if (!pick->flags.empty()) {
     why += " Flagged:";
     for (const std::string& reason : pick->flag_reasons) {
@@ -91,6 +83,7 @@ std::string RenderSummary(const ReportData& data) {
   out += R"(<nav><a href="#leaderboard">Leaderboard</a><a href="#training">Training</a>)"
          R"(<a href="#spectra">Spectra</a><a href="#marginals">Hyperparameters</a>)";
   if (data.validation) out += R"(<a href="#validation">Validation</a>)";
+  if (!data.signals.empty()) out += R"(<a href="#signals">Metrics side by side</a>)";
   out += R"(<a href="#problems">Failures and flags</a><a href="#settings">Settings</a></nav>)";
   return out + "</header>";
 }
@@ -134,6 +127,7 @@ std::string RenderHtmlReport(const ReportData& data, const HtmlReportOptions& op
   out += html::RenderSpectra(data, colours, options) + "\n";
   out += html::RenderMarginals(data, colours) + "\n";
   if (data.validation) out += html::RenderValidation(data, colours) + "\n";
+  if (!data.signals.empty()) out += html::RenderSignals(data) + "\n";
   out += html::RenderProblems(data) + "\n";
   out += html::RenderSettings(data) + "\n";
   out += "<footer>Written by rankme ";

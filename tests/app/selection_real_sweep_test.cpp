@@ -8,22 +8,19 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "app/real_sweep_support.h"
 #include "rankme/app/ingest.h"
 #include "rankme/app/selection.h"
 #include "support/temp_dir.h"
 
 using namespace rankme;
 using nlohmann::json;
+using rankme::testing::ConfigOf;
+using rankme::testing::kRealSweep;
+using rankme::testing::kRealSweepExpected;
+using rankme::testing::ReadJson;
 
 namespace {
-
-const std::string kSweep = std::string(RANKME_TEST_DATA_DIR) + "/real_sweep_small";
-
-json ReadJson(const std::string& path) {
-  std::ifstream in(path);
-  REQUIRE(in.good());
-  return json::parse(in);
-}
 
 // A labels CSV as a user would write it: run folder, then the checkpoint by its step as the
 // file name writes it, else its epoch; linear-probe accuracy from ground_truth.json.
@@ -42,7 +39,7 @@ std::string LabelsCsv(const json& truth) {
 
 std::string Ingested(const rankme::testing::TempDir& dir) {
   app::IngestOptions ingest;
-  ingest.roots = {kSweep};
+  ingest.roots = {kRealSweep};
   ingest.db_path = dir.File("sweep.db");
   ingest.jobs = 1;
   const auto summary = app::Ingest(ingest);
@@ -50,24 +47,13 @@ std::string Ingested(const rankme::testing::TempDir& dir) {
   return ingest.db_path;
 }
 
-// config_id of the configuration holding `run` (a run folder).
-std::string ConfigOf(const ranking::Leaderboard& board, const std::string& run) {
-  for (const auto& row : board.configurations) {
-    for (const auto& r : row.runs) {
-      if (r.run == run) return row.config_id;
-    }
-  }
-  return "";
-}
-
 }  // namespace
 
 TEST_CASE("validate on the real sweep matches scipy's rho, tau-b and regret", "[ranking]") {
   rankme::testing::TempDir dir;
   const std::string db = Ingested(dir);
-  const json truth = ReadJson(kSweep + "/ground_truth.json");
-  const json expected = ReadJson(std::string(RANKME_SOURCE_DIR) +
-                                 "/tests/ranking/real_sweep_validation_expected.json");
+  const json truth = ReadJson(kRealSweep + "/ground_truth.json");
+  const json expected = ReadJson(kRealSweepExpected);
   rankme::testing::WriteFile(dir.File("labels.csv"), LabelsCsv(truth));
 
   for (const std::string tensor : {"embeddings", "representations"}) {
@@ -127,8 +113,7 @@ TEST_CASE("best on the real sweep says the VICReg pick changes with the tensor",
   options.ranking.within = "method";
   const app::BestReport report = app::FindBest(options);
   REQUIRE(report.picks.size() == 2);
-  const json expected = ReadJson(std::string(RANKME_SOURCE_DIR) +
-                                 "/tests/ranking/real_sweep_validation_expected.json");
+  const json expected = ReadJson(kRealSweepExpected);
   // The expected picks: highest mean reference RankMe per method and tensor.
   auto expected_pick = [&](const std::string& tensor, const std::string& method) {
     const json* best = nullptr;

@@ -32,6 +32,8 @@ cases=(
   "leaderboard --db r.db|--collapse-fraction|nan inf -0.1 1.5"
   "best --db r.db|--collapse-fraction|nan"
   "marginals --db r.db|--collapse-fraction|inf"
+  "best --db r.db|--alpha-target|nan inf x"
+  "report --db r.db -o r.html|--alpha-target|-inf"
   "report --db r.db -o r.html|--spectra|-1 nan 1001"
   "demo --dir d|--jobs|-1 nan"
 )
@@ -59,12 +61,25 @@ set -e
 [ "$code" = 1 ] || fail "--by nope exited $code"
 tail -n 1 err.txt | grep -q '^rankme: --by nope: not a hyperparameter that varies; varying: lr' ||
   fail "unclear --by message: $(cat err.txt)"
-for command in best leaderboard marginals; do
+# A name outside the metric catalog is refused with the catalog's names; a metric of the catalog
+# that the database has no scores of names the ones it has.
+names="rankme, rankme_centered, stable_rank, nesum, participation_ratio, alpha_req, lidar"
+for command in best leaderboard marginals "validate --labels x.npy" "report -o r.html"; do
   set +e
+  # shellcheck disable=SC2086
   "$RANKME" $command --db r.db --metric nope >out.txt 2>err.txt; code=$?
   set -e
   [ "$code" = 1 ] || fail "$command --metric nope exited $code"
-  grep -q "^rankme: r.db: --metric nope: no such scores; the database has .*rankme" err.txt ||
+  grep -q "^rankme: --metric: unknown metric 'nope': expected one of $names" err.txt ||
+    fail "unclear --metric message: $(cat err.txt)"
+done
+for command in best leaderboard marginals "report -o r.html"; do
+  set +e
+  # shellcheck disable=SC2086
+  "$RANKME" $command --db r.db --metric lidar >out.txt 2>err.txt; code=$?
+  set -e
+  [ "$code" = 1 ] || fail "$command --metric lidar exited $code"
+  grep -q "^rankme: r.db: --metric lidar: no such scores; the database has .*rankme" err.txt ||
     fail "unclear --metric message: $(cat err.txt)"
 done
 

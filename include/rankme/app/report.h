@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,7 +11,10 @@ namespace rankme::app {
 
 /// What `rankme report` shows. Defaults are what it does without flags.
 struct ReportOptions {
-  std::string metric = "rankme";
+  std::string metric = "rankme";  ///< metric to rank by: a name of AllMetrics()
+  /// Target of closer-to-target metrics (alpha_req), for the ranking and the signals panel;
+  /// empty: the metric's default (1).
+  std::optional<double> alpha_target;
   /// Tensor to rank; empty: `embeddings` when any run has it, else the most scored tensor.
   std::string tensor;
   /// Checkpoint policy text: last | best | step=S | epoch=E | mean-last=K.
@@ -26,8 +30,10 @@ struct ReportOptions {
 };
 
 /// The report's data, read from the database at `db_path` (opened read-only, never migrated)
-/// and ranked by the ranking layer exactly as `rankme leaderboard` ranks it. Throws StoreError
-/// when the database cannot be read, UsageError for an unknown tensor, within key or label.
+/// and ranked by the ranking layer exactly as `rankme leaderboard` ranks it, with every other
+/// scored signal (metric × tensor) ranked alike beside it ("metrics side by side"). Throws
+/// StoreError when the database cannot be read, UsageError for an unknown metric, tensor,
+/// within key or label.
 report::ReportData BuildReport(const std::string& db_path, const ReportOptions& options = {});
 
 /// What WriteReport wrote.

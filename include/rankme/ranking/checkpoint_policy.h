@@ -6,13 +6,15 @@
 #include <string_view>
 #include <vector>
 
+#include "rankme/ranking/value_order.h"
+
 namespace rankme::ranking {
 
 /// Which checkpoint (or checkpoints) of a run give the run its value.
 struct CheckpointPolicy {
   enum class Kind {
     kLast,      ///< the run's last checkpoint (in step, epoch, name order)
-    kBest,      ///< the checkpoint with the highest value
+    kBest,      ///< the checkpoint with the best value (by the metric's direction)
     kStep,      ///< the checkpoint whose step is `count`
     kEpoch,     ///< the checkpoint whose epoch is `count` (as its name writes it)
     kMeanLast,  ///< the mean over the last `count` checkpoints
@@ -65,10 +67,11 @@ struct PolicyOutcome {
 
 /// Applies `policy` to a run's checkpoints, `points` sorted by position. Pending points are
 /// skipped. last, step=S, epoch=E: the chosen point's value or status (a failed last
-/// checkpoint is a failed run, not a fall back to an earlier one). best: the highest value
-/// (`higher_is_better`) among points with one. mean-last=K: the mean of the last K points, kTooFew
-/// when there are fewer, and the first failing point's status when one of them has no value.
+/// checkpoint is a failed run, not a fall back to an earlier one). best: the best value by
+/// `order` (the highest, by default) among points with one. mean-last=K: the mean of the last K
+/// points, kTooFew when there are fewer, and the first failing point's status when one of them has
+/// no value.
 PolicyOutcome ApplyPolicy(const CheckpointPolicy& policy, const std::vector<SeriesPoint>& points,
-                          bool higher_is_better = true);
+                          const ValueOrder& order = {});
 
 }  // namespace rankme::ranking

@@ -10,6 +10,7 @@
 #include "rankme/core/records.h"
 #include "rankme/ranking/checkpoint_policy.h"
 #include "rankme/ranking/statistics.h"
+#include "rankme/ranking/value_order.h"
 
 namespace rankme::ranking {
 
@@ -31,7 +32,7 @@ struct RankingScore {
 
 /// What ranking reads: every run, every score of one metric, every tensor without a score.
 struct RankingInput {
-  std::string metric = "rankme";
+  std::string metric = "rankme";  ///< a name of AllMetrics(); its direction orders the values
   std::vector<RunRecord> runs;
   /// The distinct scoring settings (canonical JSON) of `scores`, each once (see AddSettings).
   std::vector<std::string> settings_keys;
@@ -56,8 +57,12 @@ struct RankingOptions {
   /// Hyperparameter key whose values are ranked separately (e.g. method); empty: one ranking.
   std::string within;
   /// A configuration is flagged collapsed when its mean RankMe is below this fraction of
-  /// min(rows, D), the largest value RankMe can take. Only for metric rankme.
+  /// min(rows, D), the largest value RankMe can take. Only for rankme and rankme_centered (the
+  /// other metrics have other ceilings, or none: alpha_req).
   double collapse_fraction = 0.01;
+  /// The target of a closer-to-target metric (alpha_req; `--alpha-target`); empty: the
+  /// metric's default (1). Ignored by the other metrics.
+  std::optional<double> target;
   /// Keys (last dotted component) that name the training method, for the mixed-methods note.
   std::vector<std::string> method_keys = {"method", "algorithm", "ssl_method"};
 };
@@ -83,7 +88,9 @@ struct RunValue {
 
 /// Flags shown next to a configuration.
 struct ConfigurationFlags {
-  bool collapsed = false;   ///< mean RankMe below collapse_fraction × min(N, D), or all-zero
+  /// rankme, rankme_centered: mean below collapse_fraction × min(N, D); any metric: a seed's
+  /// matrix was all-zero (no value)
+  bool collapsed = false;
   bool diverged = false;    ///< a checkpoint held non-finite values
   bool incomplete = false;  ///< fewer seeds with a value than the most any sibling has
   bool failed = false;      ///< a checkpoint could not be read or scored
@@ -96,8 +103,11 @@ struct ConfigurationFlags {
 struct ConfigurationRow {
   std::string config_id;
   std::map<std::string, std::string> hyperparameters;  ///< every key → JSON literal
-  std::string group;        ///< value of the `within` key as JSON literal ("" without within)
-  Summary summary;          ///< over the runs with a value
+  std::string group;  ///< value of the `within` key as JSON literal ("" without within)
+  Summary summary;    ///< over the runs with a value
+  /// Leaderboard::order's goodness of summary.mean (larger is better): what ranks and picks
+  /// compare. The mean itself for higher-is-better metrics; 0 when n = 0.
+  double goodness = 0;
   std::optional<int> rank;  ///< 1-based within its group; ties share the better rank; empty: n = 0
   ConfigurationFlags flags;
   std::vector<std::string> flag_reasons;  ///< one sentence per set flag
@@ -119,7 +129,7 @@ struct Leaderboard {
   std::vector<std::string> groups;               ///< values of `within`, in display order
   std::vector<ConfigurationRow> configurations;  ///< by group, then rank (unranked last)
   std::vector<std::string> notes;                ///< assumptions and guards, for stderr
-  bool higher_is_better = true;
+  ValueOrder order;  ///< the metric's direction (and target): how configurations are ordered
 
   /// Rows of one group, in rank order.
   std::vector<const ConfigurationRow*> Group(const std::string& group) const;
@@ -132,8 +142,9 @@ std::string ChooseTensor(const std::map<std::string, std::int64_t>& counts,
 
 /// Ranks the configurations of `input`. Scores under more than one (settings, row count) are
 /// never averaged together: the most common pair is compared, runs scored only under others are
-/// shown as incomparable, and a note says so. Throws UsageError when the tensor or the `within`
-/// key does not exist.
+/// shown as incomparable, and a note says so. Configurations are ordered by the goodness of
+/// their mean under the metric's direction (ValueOrder::Of). Throws UsageError when the metric,
+/// the tensor or the `within` key does not exist.
 Leaderboard BuildLeaderboard(const RankingInput& input, const RankingOptions& options);
 
 /// One leaderboard per checkpoint policy in `policies`, each equal to BuildLeaderboard(input,

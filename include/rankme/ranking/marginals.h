@@ -18,7 +18,7 @@ struct MarginalRow {
   std::size_t configurations = 0;  ///< with a value
   std::size_t runs = 0;            ///< runs with a value, over those configurations
   double mean = 0;                 ///< mean of the configurations' means
-  double best = 0;                 ///< the best configuration mean
+  double best = 0;                 ///< the best configuration mean (by the metric's direction)
 };
 
 /// For each group, each varying key and each of its values (configurations lacking the key are

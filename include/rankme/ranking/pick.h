@@ -14,14 +14,19 @@ struct Pick {
   std::string group;                     ///< the `within` value (JSON literal), "" without
   std::optional<std::size_t> best;       ///< index into Leaderboard::configurations
   std::optional<std::size_t> runner_up;  ///< the next configuration with a value
-  std::optional<double> margin;          ///< |best mean − runner-up mean|
-  /// The margin is within the seed spread when the two mean ± std intervals overlap, i.e.
-  /// margin <= std(best) + std(runner-up). Empty when either has fewer than two seeds.
+  /// |goodness(best mean) − goodness(runner-up mean)| (ConfigurationRow::goodness): the
+  /// difference of the means for higher-is-better metrics, of their distances to the target
+  /// for closer-to-target ones.
+  std::optional<double> margin;
+  /// The margin is within the seed spread when margin <= std(best) + std(runner-up) (for
+  /// higher-is-better metrics: the two mean ± std intervals overlap; goodness moves at most as
+  /// fast as the value, so the seeds' std bounds its spread too). Empty when either has fewer
+  /// than two seeds.
   std::optional<bool> within_spread;
   /// The margin in seed-stds: margin / sqrt((std(best)² + std(runner-up)²) / 2). Empty when
   /// either has fewer than two seeds or both stds are 0.
   std::optional<double> margin_in_stds;
-  bool tied = false;  ///< the runner-up has the same mean (the pick is by config_id order)
+  bool tied = false;  ///< the runner-up is as good (the pick is by config_id order)
 };
 
 /// One pick per group of `board`, in group order. A group whose configurations have no value

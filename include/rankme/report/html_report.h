@@ -83,6 +83,26 @@ struct ReportValidation {
   std::vector<std::string> notes;
 };
 
+/// One signal (a metric of a tensor) in the "metrics side by side" panel: what it picks in one
+/// group and, when a label-based number is compared, how it agrees with it there.
+struct ReportSignal {
+  std::string metric;
+  std::string tensor;
+  std::string direction = "higher is better";  ///< e.g. "closer to 1 is better"
+  bool goodness = false;  ///< ρ and τ correlate its goodness (closer to target), not its value
+  bool ranked = false;    ///< the signal the report ranks by
+  std::string group;      ///< display value of the `within` key; "" without grouping
+  std::string config_id;  ///< its pick; "" when no configuration of the group has a value
+  std::size_t n = 0;      ///< seeds behind its pick's mean
+  double mean = 0;        ///< the pick's mean value of the metric
+  std::optional<double> std;
+  bool agrees = false;  ///< the pick is the report's pick of the group
+  // Against the label-based number (empty without one):
+  std::size_t labelled = 0;  ///< configurations with both values
+  std::optional<double> spearman, kendall, regret;
+  bool reversed = false;  ///< ρ clearly negative: its assumed direction disagrees with the labels
+};
+
 /// A tensor that could not be scored, with its reason.
 struct ReportFailure {
   std::string run, checkpoint, tensor;
@@ -96,9 +116,9 @@ struct ReportFailure {
 struct ReportData {
   std::string title = "RankMe report";
   std::string metric = "rankme";
-  bool higher_is_better = true;
-  std::string tensor;                     ///< the tensor ranked, e.g. embeddings
-  std::string within;                     ///< the grouping hyperparameter; "" = one ranking
+  std::string direction = "higher is better";  ///< the metric's, e.g. "closer to 1 is better"
+  std::string tensor;                          ///< the tensor ranked, e.g. embeddings
+  std::string within;                          ///< the grouping hyperparameter; "" = one ranking
   std::string x_label = "step";           ///< what ReportPoint::x counts: step | epoch | checkpoint
   std::vector<std::string> varying_keys;  ///< hyperparameters whose value differs somewhere
   std::vector<std::string> groups;        ///< display values of `within`, in display order
@@ -106,6 +126,10 @@ struct ReportData {
   std::vector<ReportSpectrum> spectra;
   std::vector<ReportMarginal> marginals;
   std::optional<ReportValidation> validation;
+  /// Every scored signal (metric × tensor) per group, in catalog and group order; the
+  /// validation's label names the label-based number of their ρ, τ and regret.
+  std::vector<ReportSignal> signals;
+  std::vector<std::string> signal_notes;  ///< what the signals' flags mean, under their table
   std::vector<ReportFailure> failures;
   /// What was assumed to produce the numbers: metric, eps, rows, tensor, checkpoint policy, tool
   /// version, database, … as (name, value) in display order.
