@@ -48,7 +48,10 @@ std::string WriteReferenceDatabase(const rankme::testing::TempDir& dir, const js
                                              r["epoch"].get<std::int64_t>(), position);
     for (const std::string tensor : {"embeddings", "representations"}) {
       for (const auto& [metric, value] : r["metrics_" + tensor].items()) {
-        if (metric != "alpha_req_r2") db.AddScore(checkpoint, tensor, metric, value.get<double>());
+        if (metric == "alpha_req_r2") continue;
+        // LiDAR is stored under the views tensor, as ingest stores it.
+        db.AddScore(checkpoint, metric == "lidar" ? tensor + "_views" : tensor, metric,
+                    value.get<double>());
       }
     }
     labels += fmt::format("{},{},{}\n", name, step, r["linear_probe_acc"].dump());

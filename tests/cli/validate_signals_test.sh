@@ -24,7 +24,9 @@ by_checkpoint = {}
 for r in truth:
     key = (r["run_dir"], r["name_step"], None if r["name_step"] is not None else r["name_epoch"])
     by_checkpoint[key] = r
-db.execute("DELETE FROM scores WHERE metric <> 'rankme'")
+# RankMe and LiDAR rows as ingest stored them (LiDAR under the views tensor, `<name>_views`),
+# their values replaced by the references; every other metric copied from RankMe's row.
+db.execute("DELETE FROM scores WHERE metric NOT IN ('rankme', 'lidar')")
 template = db.execute(
     "SELECT s.score_id, r.name, c.step, c.epoch, s.tensor FROM scores s "
     "JOIN tensors t ON t.content_hash = s.content_hash AND t.tensor = s.tensor "
@@ -34,7 +36,7 @@ columns = [c[1] for c in db.execute("PRAGMA table_info(scores)") if c[1] != "sco
 for score_id, run, step, epoch, tensor in template:
     r = by_checkpoint[(run, step, None if step is not None else epoch)]
     for metric, value in r["metrics_" + tensor].items():
-        if metric == "alpha_req_r2":
+        if metric in ("alpha_req_r2", "lidar"):
             continue
         if metric == "rankme":
             db.execute("UPDATE scores SET value = ? WHERE score_id = ?", (value, score_id))
@@ -44,6 +46,16 @@ for score_id, run, step, epoch, tensor in template:
                    "WHERE score_id = ?",
                    [metric if c == "metric" else value for c in columns if c in ("metric", "value")]
                    + [score_id])
+views = db.execute(
+    "SELECT s.score_id, r.name, c.step, c.epoch, s.tensor FROM scores s "
+    "JOIN tensors t ON t.content_hash = s.content_hash AND t.tensor = s.tensor "
+    "JOIN checkpoints c USING (checkpoint_id) JOIN runs r USING (run_id) "
+    "WHERE s.metric = 'lidar' AND t.status = 'ok'").fetchall()
+assert len(views) == 48, len(views)
+for score_id, run, step, epoch, tensor in views:
+    r = by_checkpoint[(run, step, None if step is not None else epoch)]
+    value = r["metrics_" + tensor[:-len("_views")]]["lidar"]
+    db.execute("UPDATE scores SET value = ? WHERE score_id = ?", (value, score_id))
 db.commit()
 labels = []
 for r in truth:
