@@ -4,13 +4,17 @@
 #include "rankme/metrics/sister_metrics.h"
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
 
 #include "rankme/io/embedding_reader.h"
+#include "rankme/io/tensor_listing.h"
 #include "support/rankme_reference.h"
+#include "support/temp_dir.h"
 
 namespace rankme::metrics {
 namespace {
@@ -157,6 +161,69 @@ TEST_CASE("RankMe is the same bit for bit with and without the centred spectrum"
     CHECK(alone.value == both.value);
     CHECK(alone.method_used == both.method_used);
     CHECK(alone.singular_values == both.singular_values);
+  }
+}
+
+}  // namespace
+}  // namespace rankme::metrics
+
+namespace rankme::metrics {
+namespace {
+
+TEST_CASE("Sister metrics of every 2-D tensor of the format fixtures agree with numpy",
+          "[metrics][sister]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(RANKME_TEST_DATA_DIR) / "formats";
+  testing::TempDir tmp;
+  json listing = json::array();
+  std::vector<std::pair<std::string, RankmeResult>> scored;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir)) files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  for (const fs::path& file : files) {
+    const std::string name = file.filename().string();
+    if (name.starts_with("hostile_") || name == "manifest.json") continue;
+    for (const io::TensorEntry& entry : io::ListTensors(file.string())) {
+      if (entry.shape.size() != 2 || entry.shape[0] < 2 || entry.shape[1] < 1) continue;
+      const std::string spec = entry.name.empty() ? file.string() : file.string() + "#" + entry.name;
+      auto stream = io::OpenEmbeddings(spec, {});
+      const MatrixInfo& info = stream->info();
+      std::vector<double> values(static_cast<std::size_t>(info.rows * info.cols));
+      stream->ReadRows(0, info.rows, values.data());
+      const std::string bin = tmp.File(std::to_string(scored.size()) + ".bin");
+      testing::WriteFile(bin, std::string(reinterpret_cast<const char*>(values.data()),
+                                          values.size() * sizeof(double)));
+      listing.push_back({{"bin", bin}, {"rows", info.rows}, {"cols", info.cols}});
+      auto again = io::OpenEmbeddings(spec, {});
+      scored.emplace_back(spec, ComputeRankme(*again));
+    }
+  }
+  REQUIRE(scored.size() >= 20);
+  testing::WriteFile(tmp.path() / "listing.json", listing.dump());
+  // The reference script's own definitions, applied to the values as read.
+  const std::string script = std::string(R"(
+import json, sys
+import numpy as np
+sys.path.insert(0, ")") + RANKME_SOURCE_DIR + R"(/scripts")
+from rankme_reference import sister_metrics
+out = []
+for item in json.load(open(sys.argv[1])):
+    z = np.fromfile(item["bin"], dtype="<f8").reshape(item["rows"], item["cols"])
+    largest = np.abs(z).max()
+    scaled = np.ldexp(z, -int(np.frexp(largest)[1])) if largest > 0 else z
+    out.append(sister_metrics(z, np.linalg.svd(scaled, compute_uv=False), 1e-7))
+json.dump(out, open(sys.argv[2], "w"))
+)";
+  testing::WriteFile(tmp.path() / "ref.py", script);
+  REQUIRE(testing::RunCommand("/usr/bin/python3 " + tmp.File("ref.py") + " " +
+                              tmp.File("listing.json") + " " + tmp.File("ref.json")) == 0);
+  std::ifstream ref_file(tmp.File("ref.json"));
+  const json reference = json::parse(ref_file);
+  REQUIRE(reference.size() == scored.size());
+  for (std::size_t i = 0; i < scored.size(); ++i) {
+    INFO(scored[i].first);
+    // Values as read are float64 or exact in float64: the float32-source contract (1e-6) for all.
+    CheckAll(SpectrumMetrics(scored[i].second, 1e-7), reference[i], DType::kFloat32);
   }
 }
 
