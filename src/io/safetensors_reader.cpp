@@ -1,5 +1,6 @@
 #include "rankme/io/safetensors_reader.h"
 
+#include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -140,6 +141,26 @@ SafetensorsHeader ParseSafetensorsHeader(std::string_view json, std::uint64_t da
       continue;
     }
     header.tensors.push_back(ParseEntry(key, value, data_size, source));
+  }
+  // Tensors own disjoint byte ranges (as the format's reference implementation requires): two
+  // tensors sharing bytes are a corrupt or crafted header, not two matrices.
+  std::vector<const SafetensorsTensor*> by_offset;
+  for (const SafetensorsTensor& t : header.tensors) {
+    if (t.data_end > t.data_begin) by_offset.push_back(&t);
+  }
+  std::sort(by_offset.begin(), by_offset.end(), [](const auto* a, const auto* b) {
+    return a->data_begin < b->data_begin;
+  });
+  for (std::size_t i = 1; i < by_offset.size(); ++i) {
+    if (by_offset[i]->data_begin < by_offset[i - 1]->data_end) {
+      throw FormatError("tensors '" + by_offset[i - 1]->name + "' and '" + by_offset[i]->name +
+                            "' overlap (data_offsets [" +
+                            std::to_string(by_offset[i - 1]->data_begin) + ", " +
+                            std::to_string(by_offset[i - 1]->data_end) + ") and [" +
+                            std::to_string(by_offset[i]->data_begin) + ", " +
+                            std::to_string(by_offset[i]->data_end) + "))",
+                        source);
+    }
   }
   return header;
 }

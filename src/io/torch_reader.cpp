@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <string>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "io/checked_math_internal.h"
 #include "io/torch_row_chain_internal.h"
@@ -107,12 +110,24 @@ class Walker {
       case Kind::kTensor:
         out_.push_back({name, {static_cast<std::size_t>(value.integer)}, true});
         return;
-      case Kind::kDict:
+      case Kind::kDict: {
+        // A key given twice keeps its last value at its first position, as Python's dict does
+        // (torch.load would return the second tensor, so that is the one scored).
+        std::vector<std::pair<std::string, std::size_t>> entries;
+        std::unordered_map<std::string, std::size_t> position;
         for (std::size_t i = 0; i + 1 < value.items.size(); i += 2) {
-          const std::string key = KeyText(document_.values[value.items[i]]);
-          if (!key.empty()) Visit(value.items[i + 1], Join(name, key), depth + 1);
+          std::string key = KeyText(document_.values[value.items[i]]);
+          if (key.empty()) continue;
+          const auto [it, added] = position.emplace(key, entries.size());
+          if (added) {
+            entries.emplace_back(std::move(key), value.items[i + 1]);
+          } else {
+            entries[it->second].second = value.items[i + 1];
+          }
         }
+        for (const auto& [key, item] : entries) Visit(item, Join(name, key), depth + 1);
         return;
+      }
       case Kind::kList:
       case Kind::kTuple: {
         const bool chain = value.items.size() > 1 && Concatenable(value.items);

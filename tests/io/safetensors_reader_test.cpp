@@ -93,11 +93,27 @@ TEST_CASE("Safetensors header parser validates each entry", "[formats]") {
       R"({"a":{"dtype":"F32","shape":[1.5],"data_offsets":[0,4]}})",
       R"({"__metadata__":[1]})",
       R"({"a":)",
+      // two tensors sharing bytes: the second would read the first's values as its own
+      R"({"a":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]},)"
+      R"("b":{"dtype":"F32","shape":[2,3],"data_offsets":[12,36]}})",
+      R"({"a":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]},)"
+      R"("b":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]}})",
   };
   for (const std::string& json : bad) {
     INFO(json);
     CHECK_THROWS_AS(ParseSafetensorsHeader(json, 1 << 20, "x"), FormatError);
   }
+  CHECK_THROWS_WITH(
+      ParseSafetensorsHeader(R"({"a":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]},)"
+                             R"("b":{"dtype":"F32","shape":[2,3],"data_offsets":[12,36]}})",
+                             48, "x"),
+      Catch::Contains("tensors 'a' and 'b' overlap"));
+  // Empty tensors and adjacent ranges are fine.
+  CHECK(ParseSafetensorsHeader(R"({"a":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]},)"
+                               R"("b":{"dtype":"F32","shape":[0,3],"data_offsets":[24,24]},)"
+                               R"("c":{"dtype":"F32","shape":[1,3],"data_offsets":[24,36]}})",
+                               36, "x")
+            .tensors.size() == 3);
 }
 
 TEST_CASE("Safetensors header nested 200000 deep in __metadata__ is refused, not a crash",
