@@ -115,6 +115,7 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
   store::Database db = store::Database::Open(options.db_path);
   store::Catalog catalog(db);
   std::set<std::string> configurations;
+  std::set<std::string> tensors_seen;  // every tensor name of every file group
 
   for (const std::string& root : options.roots) {
     const discovery::Sweep sweep = discovery::DiscoverSweep(root, options.discovery);
@@ -160,6 +161,7 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
             } catch (const Error&) {
               // vanished since discovery: the worker records why
             }
+            for (const auto& row : work.previous) tensors_seen.insert(row.tensor);
             if (!stat_key.empty() &&
                 IsUnchanged(work.previous, stat_key, options, catalog)) {
               ++unchanged_here;
@@ -221,6 +223,7 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
         break;
       }
       for (const auto& [index, outcome] : batch) {
+        for (const auto& row : outcome.tensors) tensors_seen.insert(row.tensor);
         Count(summary, pipeline.work[index], outcome);
         ++done;
         if (observer) observer->OnSource(done, total, pipeline.work[index].label, outcome.kind);
@@ -232,6 +235,16 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
     store::WriteTransaction transaction(db);
     summary.missing += catalog.MarkMissing(sweep_id, seen_runs, seen_sources);
     transaction.Commit();
+  }
+  // A --tensor name that no file holds scores nothing: say so rather than finish silently.
+  tensors_seen.erase("");
+  for (const std::string& asked : options.tensors) {
+    if (tensors_seen.count(asked) > 0) continue;
+    std::string seen;
+    for (const std::string& name : tensors_seen) seen += (seen.empty() ? "" : ", ") + name;
+    summary.warnings.push_back("--tensor " + asked + ": no file of the sweep holds a tensor of "
+                               "that name (tensors found: " + (seen.empty() ? "none" : seen) +
+                               ")");
   }
   summary.configurations = static_cast<std::int64_t>(configurations.size());
   summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();

@@ -191,7 +191,8 @@ TEST_CASE("Ingest --tensor scores only the named tensor", "[ingest]") {
   options.tensors = {"representations"};
   const auto summary = rankme::app::Ingest(options);
   CHECK(summary.scored == 4);
-  CHECK(QueryInt(db, "SELECT count(*) FROM scores WHERE tensor = 'representations' AND metric = 'rankme'") == 4);
+  CHECK(QueryInt(db, "SELECT count(*) FROM scores WHERE tensor = 'representations' AND "
+                    "metric = 'rankme'") == 4);
   CHECK(QueryInt(db, "SELECT count(*) FROM scores WHERE tensor <> 'representations'") == 0);
   // The other tensor is known (listed) but not scored; a later ingest without the filter adds it.
   CHECK(QueryInt(db, "SELECT count(*) FROM tensors WHERE tensor = 'embeddings'") == 4);
@@ -200,6 +201,14 @@ TEST_CASE("Ingest --tensor scores only the named tensor", "[ingest]") {
   CHECK(all.reused == 4);
   CHECK(QueryInt(db, "SELECT count(*) FROM scores WHERE metric = 'rankme'") == 8);
   CHECK(CheckAgainstTruth(db, fs::canonical(root), Normalise(truth), "rankme") == 8);
+  CHECK(all.warnings.empty());
+  // A name no file holds scores nothing and says so, with the names there are.
+  options.tensors = {"logits"};
+  const auto none = rankme::app::Ingest(options);
+  CHECK(none.scored == 0);
+  REQUIRE(none.warnings.size() == 1);
+  CHECK(none.warnings[0] == "--tensor logits: no file of the sweep holds a tensor of that name "
+                            "(tensors found: embeddings, representations)");
 }
 
 TEST_CASE("Ingest with one worker and with two stores identical scores", "[ingest]") {
