@@ -60,6 +60,14 @@ CLI::Validator WholeNumber(std::int64_t min, std::int64_t max) {
       "INT");
 }
 
+CLI::Validator OutputPath() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        return text.empty() ? "an empty file name (use - for stdout)" : std::string();
+      },
+      "FILE");
+}
+
 CLI::Validator SeedNumber() {
   return CLI::Validator(
       [](std::string& text) -> std::string {

@@ -23,6 +23,9 @@ CLI::Validator SeedNumber();
 /// --max-samples: 0 (every row) or at least 2 (fewer than two rows cannot be scored).
 CLI::Validator SampleCount();
 
+/// -o: a file name, never empty (an empty one would silently mean stdout).
+CLI::Validator OutputPath();
+
 /// --metric: a name of the metric catalog (AllMetrics()); the message lists them all.
 CLI::Validator MetricName();
 

@@ -40,7 +40,9 @@ Command MakeReportCommand() {
           "metric side by side",
           [](CLI::App& sub) {
             auto o = std::make_shared<ReportCommandOptions>();
-            sub.add_option("-o,--output", o->output, "HTML file to write")->capture_default_str();
+            sub.add_option("-o,--output", o->output, "HTML file to write")
+                ->capture_default_str()
+                ->check(OutputPath());
             AddDatabaseOption(sub, o->db);
             SelectionFlags::AddMetric(sub, o->report.metric, o->alpha_target);
             sub.add_option("--tensor", o->report.tensor,

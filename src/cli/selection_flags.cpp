@@ -61,7 +61,8 @@ void OutputFlags::Add(CLI::App& sub, bool with_format) {
   }
   sub.add_option(
       "-o,--output", output,
-      "write to this file instead of stdout (a regular file is replaced atomically; - is stdout)");
+      "write to this file instead of stdout (a regular file is replaced atomically; - is stdout)")
+      ->check(OutputPath());
 }
 
 void OutputFlags::Emit(const std::string& text) const {

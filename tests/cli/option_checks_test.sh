@@ -83,6 +83,17 @@ for command in best leaderboard marginals "report -o r.html"; do
     fail "unclear --metric message: $(cat err.txt)"
 done
 
+# An empty -o is refused (it would silently mean stdout); - is stdout.
+for command in leaderboard marginals "report"; do
+  set +e
+  # shellcheck disable=SC2086
+  "$RANKME" $command --db r.db -o '' >out.txt 2>err.txt; code=$?
+  set -e
+  [ "$code" = 1 ] || fail "$command -o '' exited $code"
+  grep -q "^rankme: --output: an empty file name (use - for stdout)" err.txt ||
+    fail "unclear -o '' message: $(cat err.txt)"
+done
+
 # Values at the edges of the ranges are accepted.
 "$RANKME" score x.npy --eps 0 --max-samples 2 --seed 18446744073709551615 --threads 1 >/dev/null
 "$RANKME" score x.npy --eps 1 --max-samples 0 --seed 0 >/dev/null
