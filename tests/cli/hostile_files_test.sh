@@ -74,4 +74,24 @@ for link in good1/proc_link good2/outside; do
 done
 [ "$(sqlite3 r.db "SELECT count(*) FROM checkpoints c JOIN runs r USING (run_id) WHERE r.name = 'good2'")" = 1 ] ||
   fail "the folder outside the sweep was ingested"
+# A file of 3000 tensors: its header was parsed again for every tensor (90 s); now once.
+mkdir -p many/lightning_logs/version_0/embeddings
+echo "lr: 0.1" >many/lightning_logs/version_0/hparams.yaml
+/usr/bin/python3 - many/lightning_logs/version_0/embeddings/epoch=0-step=1.safetensors <<'PY'
+import json, struct, sys
+import numpy as np
+rng = np.random.default_rng(0)
+header, data = {}, b""
+for i in range(3000):
+    block = rng.standard_normal((4, 3)).astype("<f4").tobytes()
+    header[f"t{i:05d}"] = {"dtype": "F32", "shape": [4, 3],
+                           "data_offsets": [len(data), len(data) + len(block)]}
+    data += block
+raw = json.dumps(header).encode()
+open(sys.argv[1], "wb").write(struct.pack("<Q", len(raw)) + raw + data)
+PY
+touch -d "1 hour ago" many/lightning_logs/version_0/embeddings/*
+timeout 120 "$RANKME" ingest many/lightning_logs --db many.db -q --json >many.json ||
+  fail "3000 tensors in one file: not done within 120 s"
+/usr/bin/python3 -c "import json,sys; s=json.load(open('many.json')); assert s['scored'] == 3000, s"
 echo "hostile files: ok"
