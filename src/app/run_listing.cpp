@@ -6,6 +6,7 @@
 
 #include "app/json_text_internal.h"
 #include "rankme/core/error.h"
+#include "rankme/report/table.h"
 
 namespace rankme::app {
 
@@ -88,10 +89,16 @@ RunDetail ShowRun(const std::string& db_path, const std::string& which) {
     }
   }
   if (matches.size() != 1) {
+    // Names as tables show them: a run folder named with control characters cannot break the
+    // message or drive the terminal.
     std::string listed;
-    for (std::size_t i = 0; i < names.size() && i < 20; ++i) listed += "\n  " + names[i];
-    throw UsageError(matches.empty() ? "no run named '" + which + "'; runs:" + listed
-                                     : "several runs match '" + which + "'; use the path",
+    for (std::size_t i = 0; i < names.size() && i < 20; ++i) {
+      listed += "\n  " + report::VisibleText(names[i]);
+    }
+    if (names.size() > 20) listed += "\n  ... and " + std::to_string(names.size() - 20) + " more";
+    const std::string asked = report::VisibleText(which);
+    throw UsageError(matches.empty() ? "no run named '" + asked + "'; runs:" + listed
+                                     : "several runs match '" + asked + "'; use the path",
                      db_path);
   }
   RunDetail detail;
