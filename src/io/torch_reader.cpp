@@ -1,8 +1,11 @@
 #include "rankme/io/torch_reader.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -275,17 +278,21 @@ std::map<std::string, std::string> TorchMetadata(std::shared_ptr<ByteSource> sou
   return ReadContents(std::move(source)).metadata;
 }
 
-std::unique_ptr<RowStream> OpenTorch(std::shared_ptr<ByteSource> source, const std::string& tensor,
-                                     const StreamOptions& options) {
-  auto contents = std::make_shared<const TorchContents>(ReadContents(source));
+namespace {
+
+// Opens `tensor` of a file's parsed contents (named `file_name` in messages).
+std::unique_ptr<RowStream> OpenFromContents(std::shared_ptr<const TorchContents> contents,
+                                            const std::string& file_name,
+                                            const std::string& tensor,
+                                            const StreamOptions& options) {
   const std::vector<TensorEntry> entries = Entries(*contents);
-  const std::string name = tensor.empty() ? ChooseDefaultTensor(entries, source->name()) : tensor;
+  const std::string name = tensor.empty() ? ChooseDefaultTensor(entries, file_name) : tensor;
   const auto found = std::find_if(contents->candidates.begin(), contents->candidates.end(),
                                   [&](const Candidate& c) { return c.name == name; });
   if (found == contents->candidates.end()) {
-    FindTensorEntry(entries, name, source->name());  // throws, listing the names
+    FindTensorEntry(entries, name, file_name);  // throws, listing the names
   }
-  const std::string source_name = source->name() + "#" + name;
+  const std::string source_name = file_name + "#" + name;
   const Candidate& candidate = *found;
   if (candidate.tensors.size() == 1) {
     return OpenOne(*contents, contents->document.tensors[candidate.tensors[0]], source_name,
@@ -310,9 +317,54 @@ std::unique_ptr<RowStream> OpenTorch(std::shared_ptr<ByteSource> source, const s
   return std::make_unique<RowChain>(std::move(info), std::move(parts));
 }
 
+// The identity of an opened file: device, inode, size, modification and change times (the
+// change time cannot be set by a user, so equal identities are the same bytes).
+struct FileIdentity {
+  dev_t device = 0;
+  ino_t inode = 0;
+  off_t size = 0;
+  std::int64_t mtime_ns = 0, ctime_ns = 0;
+  bool operator==(const FileIdentity&) const = default;
+};
+
+std::optional<FileIdentity> IdentityOf(const std::string& path) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return FileIdentity{st.st_dev, st.st_ino, st.st_size,
+                      std::int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec,
+                      std::int64_t{st.st_ctim.tv_sec} * 1000000000 + st.st_ctim.tv_nsec};
+}
+
+}  // namespace
+
+std::unique_ptr<RowStream> OpenTorch(std::shared_ptr<ByteSource> source, const std::string& tensor,
+                                     const StreamOptions& options) {
+  auto contents = std::make_shared<const TorchContents>(ReadContents(source));
+  return OpenFromContents(std::move(contents), source->name(), tensor, options);
+}
+
 std::unique_ptr<RowStream> OpenTorchFile(const std::string& path, const std::string& tensor,
                                          const StreamOptions& options) {
-  return OpenTorch(std::make_shared<FileByteSource>(File(path)), tensor, options);
+  // Ingest opens a file's tensors one after another: the contents of the last file opened are
+  // kept (per thread, with its open descriptor) and reused while the file's identity is the
+  // same, so that a file of T tensors is parsed once, not T times (3000 tensors: 112 s).
+  struct LastFile {
+    std::string path;
+    FileIdentity identity;
+    std::shared_ptr<const TorchContents> contents;
+  };
+  thread_local LastFile last;
+  // The identity before and after opening: when they differ the file was replaced meanwhile,
+  // and nothing is reused or kept.
+  std::optional<FileIdentity> identity = IdentityOf(path);
+  auto source = std::make_shared<FileByteSource>(File(path));
+  if (identity != IdentityOf(path)) identity.reset();
+  if (identity && last.contents && last.path == path && last.identity == *identity) {
+    return OpenFromContents(last.contents, path, tensor, options);
+  }
+  auto contents = std::make_shared<const TorchContents>(ReadContents(source));
+  if (identity) last = {path, *identity, contents};
+  return OpenFromContents(std::move(contents), path, tensor, options);
 }
 
 }  // namespace rankme::io

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
+#include <vector>
 
 #include "io/tensor_listing_checks.h"
 #include "rankme/core/error.h"
 #include "rankme/io/tensor_listing.h"
+#include "support/temp_dir.h"
 
 namespace rankme::io {
 namespace {
@@ -162,6 +165,27 @@ print(json.dumps(out))
       CHECK(all.back() == values[2].get<double>());
     }
   }
+}
+
+TEST_CASE("A .pt replaced at the same path is read again, not served from the last parse",
+          "[formats]") {
+  namespace fs = std::filesystem;
+  testing::TempDir dir;
+  const std::string path = dir.File("dump.pt");
+  // Two files with an `embeddings` tensor of different shapes: 32 x 8 float16, 14 x 6 float32.
+  fs::copy_file(FormatFixture("torch_dict_f16.pt"), path);
+  auto first = OpenTorchFile(path, "embeddings", {});
+  CHECK(first->info().rows == 32);
+  auto again = OpenTorchFile(path, "representations", {});  // the same file: reused
+  CHECK(again->info().rows == 32);
+  fs::copy_file(FormatFixture("torch_big_endian.pt"), path, fs::copy_options::overwrite_existing);
+  auto replaced = OpenTorchFile(path, "embeddings", {});
+  CHECK(replaced->info().rows == 14);
+  CHECK(replaced->info().cols == 6);
+  // The stream opened before the replacement still reads the old bytes (its own descriptor).
+  std::vector<double> row(8);
+  first->ReadRows(0, 1, row.data());
+  CHECK(std::isfinite(row[0]));
 }
 
 }  // namespace
