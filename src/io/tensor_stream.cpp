@@ -117,6 +117,7 @@ class TensorRowStream final : public RowStream {
         columns_(plan_.col_dims) {}
 
   const MatrixInfo& info() const override { return info_; }
+  bool cheap_random_access() const override { return !source_->streams_only(); }
   void ReadRows(std::int64_t first, std::int64_t count, float* dst) override {
     Read(first, count, dst);
   }

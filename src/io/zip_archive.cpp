@@ -126,6 +126,7 @@ class ZipArchive::InflatingSource final : public ByteSource {
   }
   std::uint64_t size() const override { return member_.size; }
   const std::string& name() const override { return name_; }
+  bool streams_only() const override { return true; }
 
   void ReadAt(std::uint64_t offset, std::size_t length, void* dst) override {
     if (offset > member_.size || length > member_.size - offset) {
@@ -207,6 +208,7 @@ class CrcCheckedSource final : public ByteSource {
       : inner_(std::move(inner)), expected_(expected) {}
   std::uint64_t size() const override { return inner_->size(); }
   const std::string& name() const override { return inner_->name(); }
+  bool streams_only() const override { return inner_->streams_only(); }
 
   void ReadAt(std::uint64_t offset, std::size_t length, void* dst) override {
     std::lock_guard lock(mutex_);

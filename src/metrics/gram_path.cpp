@@ -108,6 +108,34 @@ class GramAccumulator {
     for (std::size_t i = 0; i < images_.size(); ++i) images_[i] += f * other.images_[i];
   }
 
+  std::int64_t rows() const { return rows_; }
+
+  // True when the Gram accumulated so far has an eigenvalue below `ratio` times its noise band
+  // (as CertifyGramSpectrum's: twice the probe estimate of its rounding, plus the solver's
+  // share): the Cholesky factorisation of Ĝ − τI fails exactly when that matrix is not positive
+  // definite, up to the factorisation's own rounding (about u λ_max, far below τ). D³/3 flops
+  // on a copy; the accumulators are left as they are.
+  bool HasEigenvalueInNoise(double ratio) const {
+    if (exponent_ == INT_MIN) return false;
+    std::vector<double> matrix = gram_;
+    double trace = 0.0;
+    for (std::int64_t i = 0; i < dim_; ++i) {
+      matrix[i * dim_ + i] = diag_[i];
+      trace += diag_[i];
+    }
+    std::vector<double> residual = images_;
+    cblas_dsymm(CblasColMajor, CblasLeft, CblasLower, dim_, kProbes, 1.0, matrix.data(), dim_,
+                probes_.data(), dim_, -1.0, residual.data(), dim_);
+    double sum_sq = 0.0;
+    for (double v : residual) sum_sq += v * v;
+    const double band = 2.0 * std::sqrt(sum_sq / kProbes) +
+                        4.0 * std::sqrt(static_cast<double>(dim_)) * 0x1p-53 * trace;
+    const double shift = ratio * band;
+    for (std::int64_t i = 0; i < dim_; ++i) matrix[i * dim_ + i] -= shift;
+    // The row-major upper triangle is the column-major lower one.
+    return LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'L', dim_, matrix.data(), dim_) != 0;
+  }
+
   // The spectra of this Gram and of its centred version (see Centering).
   GramSpectra Finish(Centering centering) {
     GramSpectra out;
@@ -286,9 +314,12 @@ void TransposeColumns(const std::vector<T>& z, std::int64_t rows, std::int64_t c
   }
 }
 
+// Thrown by a lane to stop a pass whose tier is hopeless (see ComputeGramSpectrum).
+struct TierAbandoned {};
+
 template <typename T>
-GramSpectra Compute(RowStream& stream, const RowPlan& plan, bool single_precision,
-                    std::size_t block_bytes, bool centered) {
+std::optional<GramSpectra> Compute(RowStream& stream, const RowPlan& plan, bool single_precision,
+                                   std::size_t block_bytes, bool centered, double abandon_ratio) {
   const std::int64_t cols = stream.info().cols;
   // A block's values, and the window when rows are selected.
   const std::size_t bytes = sizeof(T) * (plan.selected.empty() ? 1 : 2);
@@ -298,15 +329,29 @@ GramSpectra Compute(RowStream& stream, const RowPlan& plan, bool single_precisio
     std::vector<GramAccumulator> grams;  // built in place: a Gram may take hundreds of MB
     grams.reserve(static_cast<std::size_t>(lanes));
     for (int lane = 0; lane < lanes; ++lane) grams.emplace_back(cols, single_precision);
-    {
+    // The check for a hopeless tier: once, on lane 0's Gram, when it holds at least 2 × cols
+    // rows (fewer leave it rank-deficient whatever the matrix) and at most half of the pass is
+    // done (else finishing costs less than what the check could save).
+    bool checked = abandon_ratio <= 0.0;
+    try {
       std::optional<SingleThreadedBlas> blas;
       if (lanes > 1) blas.emplace();
       const int threads = blas ? std::min(lanes, blas->saved()) : 1;
-      FeedRowsInLanes(stream, plan, block_rows, lanes, threads,
-                      std::function<void(int, T*, std::int64_t, double)>(
-                          [&grams](int lane, T* rows, std::int64_t count, double max_abs) {
-                            grams[static_cast<std::size_t>(lane)].Add(rows, count, max_abs);
-                          }));
+      FeedRowsInLanes(
+          stream, plan, block_rows, lanes, threads,
+          std::function<void(int, T*, std::int64_t, double)>(
+              [&](int lane, T* rows, std::int64_t count, double max_abs) {
+                GramAccumulator& gram = grams[static_cast<std::size_t>(lane)];
+                gram.Add(rows, count, max_abs);
+                if (lane != 0 || checked || gram.rows() < 2 * cols) return;
+                checked = true;
+                if (2 * lanes * gram.rows() <= plan.rows_used &&
+                    gram.HasEigenvalueInNoise(abandon_ratio)) {
+                  throw TierAbandoned{};
+                }
+              }));
+    } catch (const TierAbandoned&) {
+      return std::nullopt;
     }
     for (std::size_t lane = 1; lane < grams.size(); ++lane) grams[0].Absorb(grams[lane]);
     return grams[0].Finish(centered ? Centering::kColumns : Centering::kNone);
@@ -348,10 +393,12 @@ int GramLanes(std::int64_t dim, std::int64_t rows, std::int64_t block_rows) {
   return blocks >= kLaneMinBlocks && gram_bytes <= static_cast<double>(kLaneMaxGramBytes) ? 2 : 1;
 }
 
-GramSpectra ComputeGramSpectrum(RowStream& stream, const RowPlan& plan, bool single_precision,
-                                std::size_t block_bytes, bool centered) {
-  return single_precision ? Compute<float>(stream, plan, true, block_bytes, centered)
-                          : Compute<double>(stream, plan, false, block_bytes, centered);
+std::optional<GramSpectra> ComputeGramSpectrum(RowStream& stream, const RowPlan& plan,
+                                               bool single_precision, std::size_t block_bytes,
+                                               bool centered, double abandon_ratio) {
+  return single_precision
+             ? Compute<float>(stream, plan, true, block_bytes, centered, abandon_ratio)
+             : Compute<double>(stream, plan, false, block_bytes, centered, abandon_ratio);
 }
 
 }  // namespace rankme::metrics::internal

@@ -156,8 +156,13 @@ int GramLanes(std::int64_t dim, std::int64_t rows, std::int64_t block_rows);
 /// Streams the scored rows through blocked ssyrk (float32) or dsyrk (float64) products
 /// accumulated in float64 (with the column sums), then dsyevd of the Gram and of its centred
 /// version (`centered`; else `centered` of the result is all zeros).
-GramSpectra ComputeGramSpectrum(RowStream& stream, const RowPlan& plan, bool single_precision,
-                                std::size_t block_bytes, bool centered);
+/// With `abandon_ratio` > 0, the pass stops early and returns nothing when, with at most half
+/// of the rows read, the Gram so far has an eigenvalue below abandon_ratio times its noise band:
+/// a tail this tier cannot certify (the smallest eigenvalues of a partial Gram are at most
+/// those of the whole, in units of its noise nearly so). The rows not read were not checked.
+std::optional<GramSpectra> ComputeGramSpectrum(RowStream& stream, const RowPlan& plan,
+                                               bool single_precision, std::size_t block_bytes,
+                                               bool centered, double abandon_ratio = 0.0);
 
 // ---- exact path (qr_path.cpp) ----
 
@@ -208,6 +213,19 @@ double SisterMetricsErrorBound(const GramSpectrum& spectrum);
 /// (H = log RankMe). Rigorous given the half-widths (mean value theorem with a derivative bound).
 double BoundEntropyChange(std::span<const double> sigma, std::span<const double> halfwidth,
                           double eps);
+
+// ---- tier forecast (tier_forecast.cpp) ----
+
+/// What a sample of the rows shows before any pass (tier_forecast.cpp): whether the float64
+/// Gram's certificate fails on the predicted spectrum by more than ten times `trust` even with
+/// the smallest modelled noise (a cliff to rounding level: rank deficiency, collapse), so that
+/// the exact path follows at once.
+struct TierForecast {
+  bool predicted = false;      ///< large enough, a finite sample, rows readable in any order
+  bool exact_at_once = false;  ///< no Gram tier can certify this matrix
+};
+TierForecast ForecastTiers(RowStream& stream, const RowPlan& plan, double eps, double trust,
+                           std::size_t block_bytes);
 
 /// log RankMe of a spectrum (the entropy H); NaN when the sum is zero. Scale-invariant and
 /// computed after dividing by a power of two near the largest value, so that any finite

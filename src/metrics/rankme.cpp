@@ -28,6 +28,12 @@ constexpr double kTrustDouble = 1e-10;
 // the first-order error plus a worst-case second-order term: they are held to the contract itself.
 constexpr double kSisterTrustSingle = 1e-6;
 constexpr double kSisterTrustDouble = 1e-9;
+// See ComputeGramSpectrum's abandon_ratio. Measured ratio of the smallest eigenvalue to the
+// noise band in the first 2D..8192 rows' float32 Gram (D = 512 and 2048, N = 25600): 1e5 flat,
+// 6e3 power law k^-0.5 and 190 BatchNorm + ReLU (all certified by the float32 tier), 89
+// exponential decay to 1e-2 (refused by a hair), 16 power law k^-1, 0.2-1 exponential decay to
+// 1e-3 (refused by far). 30 abandons only where the float32 Gram is clearly hopeless.
+constexpr double kAbandonRatio = 30.0;
 
 // Estimated error of the exact path: every sigma within about 2 ulp(sigma_1) (backward stable
 // QR and SVD), pushed through the derivative bound. In scaled units, where 2 ulp(sigma_1) cannot
@@ -178,7 +184,8 @@ RankmeResult ComputeRankme(RowStream& stream, const RankmeOptions& options) {
   // for by name. One Gram pass gives both spectra (the centred one from the same products and
   // the column sums), and so does the exact pass. After the float32 tier, its spectra decide
   // whether the float64 tier can be certified (PredictDoubleGram) or the exact path follows at
-  // once: at most two reads, three only when that prediction was wrong.
+  // once: at most two reads (besides the forecast's sample), three only when that prediction was
+  // wrong.
   bool need_uncentered = true;
   bool need_centered = options.centered;
   auto certified = [&](const internal::GramSpectrum& spectrum) {
@@ -202,26 +209,46 @@ RankmeResult ComputeRankme(RowStream& stream, const RankmeOptions& options) {
     }
     return !need_uncentered && !need_centered;
   };
-  bool try_double =
-      options.method == Method::kGram64 || (options.method != Method::kExact && !single_source);
-  if ((options.method == Method::kAuto || options.method == Method::kGram32) && single_source) {
-    const internal::GramSpectra spectra =
-        internal::ComputeGramSpectrum(stream, plan, /*single_precision=*/true, options.block_bytes,
-                                      need_centered);
-    plan.scan_all = false;  // every row was checked by this pass
-    if (settle(spectra, "gram32", options.method == Method::kGram32)) return result;
-    // The float64 tier when RankMe's spectrum (or, when it is settled, the centred one) is
-    // predicted to certify there: RankMe's speed comes first, and a centred spectrum that the
-    // float64 Gram does not settle takes the exact path alone.
-    const internal::GramSpectrum& next = need_uncentered ? spectra.uncentered : spectra.centered;
-    const std::optional<internal::GramSpectrum> predicted = internal::PredictDoubleGram(next);
-    try_double = predicted && certified(*predicted);
+  // With auto, a sample of the rows first shows whether any Gram tier can certify the matrix
+  // (tier_forecast.cpp), and a Gram pass stops early when, half-way or sooner, the Gram so far
+  // already has an eigenvalue within kAbandonRatio noise bands of zero (gram_path.cpp): its tier
+  // cannot certify such a tail. Neither decides a value, only which tiers are tried.
+  const double abandon_ratio = options.method == Method::kAuto ? kAbandonRatio : 0.0;
+  internal::TierForecast forecast;
+  if (options.method == Method::kAuto) {
+    forecast = internal::ForecastTiers(stream, plan, eps, trust, options.block_bytes);
+  }
+  bool try_double = options.method == Method::kGram64 ||
+                    (options.method == Method::kGram32 && !single_source) ||
+                    (options.method == Method::kAuto && !forecast.exact_at_once && !single_source);
+  if (single_source && (options.method == Method::kGram32 ||
+                        (options.method == Method::kAuto && !forecast.exact_at_once))) {
+    const std::optional<internal::GramSpectra> spectra = internal::ComputeGramSpectrum(
+        stream, plan, /*single_precision=*/true, options.block_bytes, need_centered,
+        abandon_ratio);
+    if (!spectra) {
+      // Abandoned early: a tail the float32 Gram cannot certify. The float64 tier follows.
+      try_double = true;
+    } else {
+      plan.scan_all = false;  // every row was checked by this pass
+      if (settle(*spectra, "gram32", options.method == Method::kGram32)) return result;
+      // The float64 tier when RankMe's spectrum (or, when it is settled, the centred one) is
+      // predicted to certify there: RankMe's speed comes first, and a centred spectrum that the
+      // float64 Gram does not settle takes the exact path alone.
+      const internal::GramSpectrum& next =
+          need_uncentered ? spectra->uncentered : spectra->centered;
+      const std::optional<internal::GramSpectrum> predicted = internal::PredictDoubleGram(next);
+      try_double = predicted && certified(*predicted);
+    }
   }
   if (try_double) {
-    const internal::GramSpectra spectra = internal::ComputeGramSpectrum(
-        stream, plan, /*single_precision=*/false, options.block_bytes, need_centered);
-    plan.scan_all = false;
-    if (settle(spectra, "gram64", options.method != Method::kAuto)) return result;
+    const std::optional<internal::GramSpectra> spectra = internal::ComputeGramSpectrum(
+        stream, plan, /*single_precision=*/false, options.block_bytes, need_centered,
+        abandon_ratio);
+    if (spectra) {
+      plan.scan_all = false;
+      if (settle(*spectra, "gram64", options.method != Method::kAuto)) return result;
+    }
   }
   const internal::ExactSpectra exact =
       internal::ComputeExactSpectra(stream, plan, options.block_bytes, need_uncentered,

@@ -22,38 +22,49 @@ json Case(const std::string& name, int rows, int cols, const std::string& spectr
           {"dtype", dtype}, {"scale", 1.0}, {"seed", seed}};
 }
 
-// A stream that counts its passes: reads starting at row 0 (every pass reads in ascending order
-// from its first scored row; the cases below score every row).
+// A stream that counts its passes (reads starting at row 0: every pass reads in ascending order
+// from its first scored row, and the cases below score every row) and the rows read in all.
 class CountingStream final : public RowStream {
  public:
   explicit CountingStream(MemoryRowStream inner) : inner_(std::move(inner)) {}
   const MatrixInfo& info() const override { return inner_.info(); }
   void ReadRows(std::int64_t first, std::int64_t count, float* dst) override {
-    if (first == 0) ++passes_;
+    Count(first, count);
     inner_.ReadRows(first, count, dst);
   }
   void ReadRows(std::int64_t first, std::int64_t count, double* dst) override {
-    if (first == 0) ++passes_;
+    Count(first, count);
     inner_.ReadRows(first, count, dst);
   }
   int passes() const { return passes_; }
+  std::int64_t rows_read() const { return rows_read_; }
 
  private:
+  void Count(std::int64_t first, std::int64_t count) {
+    if (first == 0) ++passes_;
+    rows_read_ += count;
+  }
+
   MemoryRowStream inner_;
   int passes_ = 0;
+  std::int64_t rows_read_ = 0;
 };
 
 struct Scored {
   RankmeResult result;
   int passes = 0;
+  std::int64_t rows_read = 0;
 };
 
-Scored Score(const ReferenceMatrix& m, RankmeOptions::Method method) {
+Scored Score(const ReferenceMatrix& m, RankmeOptions::Method method,
+             std::size_t block_bytes = RankmeOptions{}.block_bytes) {
   CountingStream stream(m.Stream());
   RankmeOptions options;
   options.method = method;
-  Scored out{ComputeRankme(stream, options), 0};
+  options.block_bytes = block_bytes;
+  Scored out{ComputeRankme(stream, options), 0, 0};
   out.passes = stream.passes();
+  out.rows_read = stream.rows_read();
   return out;
 }
 
@@ -137,6 +148,67 @@ TEST_CASE("ComputeRankme picks the first tier whose certificate holds, reading a
       // values make the float64 Gram's noise small enough (bound ~5e-8).
       if (m.name != "rank:1_float16") CHECK(g64.error_bound > Trust(m.dtype));
     }
+  }
+}
+
+TEST_CASE("auto abandons a hopeless Gram pass early and sends a cliff straight to the exact path",
+          "[metrics]") {
+  // 6000 x 256 in blocks of 256 rows (float32 products; 128 for float64 ones): the early check
+  // runs once lane 0 holds 512 rows, a sixth of the matrix read. The forecast's sample is 512
+  // rows. Expected: rows read in all, in units of N, within [low, high].
+  struct Route {
+    const char* spectrum;
+    const char* dtype;
+    const char* tier;
+    double low, high;
+  };
+  const std::vector<Route> expected = {
+      // Certified by the float32 Gram: the sample, then one pass.
+      {"flat", "float32", "gram32", 1.0, 1.1},
+      {"relu:64", "float32", "gram32", 1.0, 1.1},
+      {"power:0.5", "float32", "gram32", 1.0, 1.1},
+      // The float32 pass stops after a sixth, the float64 one certifies.
+      {"power:1", "float32", "gram64", 1.1, 1.35},
+      {"exp:1e3", "float32", "gram64", 1.1, 1.35},
+      {"exp:1e5", "float16", "gram64", 1.1, 1.35},
+      // Rank-deficient: the sample shows the cliff; one exact pass.
+      {"rank:64", "float32", "qr", 1.0, 1.1},
+      {"rank:1", "float32", "qr", 1.0, 1.1},
+      {"rank:100", "float64", "qr", 1.0, 1.1},
+      // A cliff with a short tail (56 zeros of 256), which the forecast does not call hopeless:
+      // both Gram passes stop early, then the exact one.
+      {"rank:200", "float32", "qr", 1.3, 1.45},
+      // Steeper than the float64 Gram resolves: exact, at once or after early stops.
+      {"power:3", "float32", "qr", 1.0, 1.45},
+  };
+  json cases = json::array();
+  int seed = 300;
+  for (const Route& e : expected) {
+    cases.push_back(
+        Case(std::string(e.spectrum) + "_" + e.dtype, 6000, 256, e.spectrum, e.dtype, seed++));
+  }
+  const std::vector<ReferenceMatrix> matrices = GenerateReference(cases);
+  constexpr std::size_t kBlockBytes = 256 * 256 * sizeof(float);
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const ReferenceMatrix& m = matrices[i];
+    REQUIRE(m.rankme.has_value());
+    const Scored s = Score(m, RankmeOptions::Method::kAuto, kBlockBytes);
+    const double read = static_cast<double>(s.rows_read) / static_cast<double>(m.rows);
+    INFO(m.name << ": " << s.result.method_used << ", error " << RelativeError(s.result, m)
+                << ", bound " << s.result.error_bound << ", rows read " << read << " N");
+    CHECK(s.result.method_used == expected[i].tier);
+    CHECK(read >= expected[i].low);
+    CHECK(read <= expected[i].high);
+    CHECK(RelativeError(s.result, m) <= (m.dtype == DType::kFloat64 ? 1e-9 : 1e-6));
+    CHECK(RelativeError(s.result, m) <= std::max(s.result.error_bound, 1e-13));
+    // The value does not depend on how the tiers were reached: the same as the chosen tier
+    // forced, to the last bit.
+    const RankmeOptions::Method forced = s.result.method_used == "gram32"
+                                             ? RankmeOptions::Method::kGram32
+                                         : s.result.method_used == "gram64"
+                                             ? RankmeOptions::Method::kGram64
+                                             : RankmeOptions::Method::kExact;
+    CHECK(Score(m, forced, kBlockBytes).result.value == s.result.value);
   }
 }
 

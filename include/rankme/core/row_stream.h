@@ -36,6 +36,9 @@ class RowStream {
   virtual void ReadRows(std::int64_t first, std::int64_t count, float* dst) = 0;
   /// Same, into float64 (exact for float16/bfloat16/float32/float64 sources).
   virtual void ReadRows(std::int64_t first, std::int64_t count, double* dst) = 0;
+  /// False when rows are best read once, in order (a deflated archive member: a read behind the
+  /// last one inflates again from the start).
+  virtual bool cheap_random_access() const { return true; }
 };
 
 /// A RowStream over a row-major float64 matrix held in memory (synthetic data, tests).

@@ -23,6 +23,8 @@ class ByteSource {
   virtual void ReadAt(std::uint64_t offset, std::size_t length, void* dst) = 0;
   /// "path" or "archive.npz:member", for messages.
   virtual const std::string& name() const = 0;
+  /// True for sources that can only stream (a deflated member): reads are best ascending, once.
+  virtual bool streams_only() const { return false; }
 };
 
 /// A ByteSource over a whole file.
@@ -49,6 +51,7 @@ class SubByteSource final : public ByteSource {
   std::uint64_t size() const override { return size_; }
   void ReadAt(std::uint64_t offset, std::size_t length, void* dst) override;
   const std::string& name() const override { return name_; }
+  bool streams_only() const override { return parent_->streams_only(); }
 
  private:
   std::shared_ptr<ByteSource> parent_;
