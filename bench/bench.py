@@ -12,7 +12,8 @@ and what each item measures. Items (pick a subset by number, default all):
   7 ingest of a 100-run x 4-checkpoint sweep: --jobs 1 vs --jobs 2, re-ingest time
   8 `rankme best` / `rankme leaderboard` on a database of 100,000 checkpoints
   9 realistic spectra at 25600x2048 float32 vs numpy SVD: power law 1/k, exponential decay to
-    1e-3, BatchNorm + ReLU of a Gaussian projection, rank 200, rank 1 (the tier each takes);
+    1e-3, BatchNorm + ReLU of a Gaussian projection, a real embedding spectrum stretched to
+    2048 ranks, rank 200, rank 1 (the tier each takes);
     the float64 Gram tier vs its own floor (dsyrk + dsyevd)
   10 Python: rankme.score on 25600x2048 float32 vs numpy SVD, torch svdvals, the command on the
      same matrix in a file; float16 torch input vs float32 and its peak (bench/python_score.py)
@@ -251,8 +252,22 @@ class Bench:
             self.warm(p)
             return p
         n, d = 25600, 2048
-        rng = np.random.default_rng({"power1": 91, "exp1e3": 92, "bnrelu": 93}[kind])
-        if kind == "bnrelu":
+        rng = np.random.default_rng({"power1": 91, "exp1e3": 92, "bnrelu": 93, "real": 94}[kind])
+        if kind == "real":
+            # The spectrum of a real embedding matrix (the shared sweep's final VICReg
+            # embeddings, 512 x 64 float16) stretched over 2048 ranks: log sigma interpolated
+            # linearly in log rank (rank k of 2048 takes the real value at rank 1 + 63 (k-1)/2047).
+            src = os.path.join(SRC, "tests", "data", "real_sweep_small", "multirun",
+                               "2026-11-20", "10-00-00", "6", "checkpoints", "epoch_006",
+                               "embeddings.npy")
+            real = np.linalg.svd(np.load(src).astype(np.float64), compute_uv=False)
+            at = 1.0 + (len(real) - 1) * np.arange(d) / (d - 1)
+            sigma = np.exp(np.interp(np.log(at), np.log(np.arange(1, len(real) + 1)),
+                                     np.log(real)))
+            v, _ = np.linalg.qr(rng.standard_normal((d, d)))
+            z = rng.standard_normal((n, d), dtype=np.float32) @ \
+                (sigma[:, None] * v.T).astype(np.float32)
+        elif kind == "bnrelu":
             x = rng.standard_normal((n, 512), dtype=np.float32) @ \
                 rng.standard_normal((512, d), dtype=np.float32)
             x -= x.mean(axis=0)
@@ -319,6 +334,7 @@ class Bench:
         cases = [("power1", "power law sigma_k ~ 1/k", 4.0),
                  ("exp1e3", "exponential decay to 1e-3", 4.0),
                  ("bnrelu", "BatchNorm + ReLU projection", 4.0),
+                 ("real", "real VICReg embedding spectrum stretched to 2048", 4.0),
                  ("rank200", "rank 200", 2.0), ("rank1", "rank 1", 2.0)]
         for kind, what, target in cases:
             p = self.low_rank(int(kind[4:])) if kind.startswith("rank") else self.realistic(kind)

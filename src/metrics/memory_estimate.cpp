@@ -44,8 +44,12 @@ Bytes GramBytes(std::int64_t rows, std::int64_t cols, bool single, bool selected
 // their QR when fewer rows than columns.
 Bytes ExactBytes(std::int64_t rows, std::int64_t cols, std::size_t block_bytes) {
   if (rows >= cols) {
+    // Two streams, each a block of rows and its column-major copy: within block_bytes, or
+    // 64 MiB when that is larger (qr_path.cpp's kMinBlockBytes); each with panel workspaces of
+    // 64 × d.
     const Bytes d = static_cast<Bytes>(cols) + 1.0;
-    return 4.0 * 8.0 * d * d + 8.0 * 64.0 * d * 2.0 + static_cast<Bytes>(block_bytes);
+    const Bytes blocks = std::max(static_cast<Bytes>(block_bytes), 64.0 * 1024.0 * 1024.0);
+    return 4.0 * 8.0 * d * d + 4.0 * 8.0 * 64.0 * d + blocks;
   }
   const Bytes n = static_cast<Bytes>(rows);
   return 2.0 * 8.0 * n * static_cast<Bytes>(cols) + 8.0 * n * n + static_cast<Bytes>(block_bytes);
