@@ -84,7 +84,7 @@ TEST_CASE("The real sweep's leaderboard shows what varies within a method, by on
   CHECK(QueryInt(db, "SELECT count(*) FROM params WHERE key = 'seed' AND role = 'seed'") == 8);
 }
 
-TEST_CASE("--within accepts a hyperparameter as a config wrote it", "[ingest]") {
+TEST_CASE("Ranking within a hyperparameter accepts it as a config wrote it", "[ingest]") {
   TempDir dir;
   const std::string db = dir.File("rankme.db");
   app::Ingest(IngestOptionsFor(RealSweep(), db));
@@ -95,7 +95,7 @@ TEST_CASE("--within accepts a hyperparameter as a config wrote it", "[ingest]") 
   CHECK(as_written.groups.size() == 3);  // 0, 25, and the SimCLR runs without it
 }
 
-TEST_CASE("--key-alias renames a hyperparameter; re-ingesting re-keys without rescoring",
+TEST_CASE("A key alias renames a hyperparameter, and re-ingesting re-keys without rescoring",
           "[ingest]") {
   TempDir dir;
   const std::string db = dir.File("rankme.db");
@@ -138,16 +138,18 @@ TEST_CASE("A database keyed by written names is re-keyed by the next ingest", "[
                              AND role = 'hyperparameter' ORDER BY key)) AS config_key
         FROM runs r;
       CREATE TEMP TABLE keys AS SELECT DISTINCT config_key FROM written;
-      INSERT INTO configurations (config_id, config_key)
+      INSERT OR IGNORE INTO configurations (config_id, config_key)
         SELECT 'old' || rowid, config_key FROM keys;
-      UPDATE runs SET config_id = (SELECT 'old' || k.rowid FROM written w JOIN keys k
+      UPDATE runs SET config_id = (SELECT c.config_id FROM written w JOIN configurations c
                                    USING (config_key) WHERE w.run_id = runs.run_id);
-      DELETE FROM configurations WHERE config_id NOT LIKE 'old%';
+      DELETE FROM configurations WHERE config_id NOT IN (SELECT config_id FROM runs);
       UPDATE params SET name = key;
     )");
   }
+  // Hydra's two configurations were keyed by optim.lr; the flat layouts' keys were the same.
   REQUIRE(QueryInt(db, "SELECT count(*) FROM configurations WHERE config_key LIKE '%optim.lr%'") ==
           2);
+  REQUIRE(QueryInt(db, "SELECT count(*) FROM configurations WHERE config_id LIKE 'old%'") == 2);
   const auto again = app::Ingest(IngestOptionsFor(RealSweep(), db));
   CHECK(again.scored == 0);
   CHECK(again.files_read == 0);

@@ -116,7 +116,7 @@ assert {r['group'] for r in m} == {'simclr', 'vicreg'}
 "$RANKME" leaderboard --db "$db" --by std_coeff >"$tmp/by" 2>/dev/null
 "$RANKME" leaderboard --db "$db" --by loss.std_coeff >"$tmp/by_written" 2>/dev/null
 cmp -s "$tmp/by" "$tmp/by_written" || fail "--by loss.std_coeff: $(cat "$tmp/by_written")"
-[ "$(grep -c 'std_coeff' "$tmp/by")" -eq 1 ] || fail "--by: $(cat "$tmp/by")"
+[ "$(grep -c '^std_coeff ' "$tmp/by")" -eq 2 ] || fail "--by, one row per value: $(cat "$tmp/by")"
 
 # One name per hyperparameter (Hydra's loss.temperature is Lightning's temperature): within a
 # method, exactly the hyperparameters that vary in it are columns, and the constants only some
