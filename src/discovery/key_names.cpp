@@ -102,9 +102,8 @@ std::vector<std::string> AmbiguityNotes(const Pass& pass,
   std::vector<std::string> notes;
   for (const auto& [last, names] : kept_long) {
     constexpr std::size_t kShown = 6;
-    std::vector<std::string> shown(names.begin(),
-                                   names.begin() + static_cast<std::ptrdiff_t>(
-                                                       std::min(names.size(), kShown)));
+    std::vector<std::string> shown(
+        names.begin(), names.begin() + static_cast<std::ptrdiff_t>(std::min(names.size(), kShown)));
     const std::string more =
         names.size() > kShown ? fmt::format(" and {} more", names.size() - kShown) : "";
     notes.push_back(fmt::format(

@@ -62,7 +62,7 @@ void NameSweepKeys(std::vector<DiscoveredRun>& runs, const std::vector<KeyAlias>
         continue;
       }
       if (it->second == entry.value) continue;  // one value under two keys: one entry
-      std::vector<std::string> sources;  // the aliases to that name
+      std::vector<std::string> sources;         // the aliases to that name
       std::string where;
       for (const KeyAlias& alias : aliases) {
         if (alias.to != entry.name) continue;

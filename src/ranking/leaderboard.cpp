@@ -217,6 +217,12 @@ void Rank(Leaderboard& board, const RankingInput& input, std::vector<RunSeries>&
   }
   const ShownKeys shown = ChooseShownKeys(board.configurations);
   board.varying_keys = shown.varying;
+  // The within key varies between groups by definition; renderers show it as the group.
+  if (!board.within.empty() && board.groups.size() > 1) {
+    board.varying_keys.insert(
+        std::lower_bound(board.varying_keys.begin(), board.varying_keys.end(), board.within),
+        board.within);
+  }
   board.hidden_keys = shown.hidden;
   NoteMixedMethods(board, options);
   NoteDimensions(board);

@@ -106,12 +106,12 @@ std::string HiddenKeysNote(const ShownKeys& keys) {
   for (std::size_t i = 0; i < keys.hidden.size() && i < kShown; ++i) {
     items.push_back(fmt::format("{} = {}", keys.hidden[i], keys.hidden_values[i]));
   }
-  const std::string more = keys.hidden.size() > kShown
-                               ? fmt::format(" and {} more", keys.hidden.size() - kShown)
-                               : "";
-  return fmt::format("not shown, constant wherever written and missing from other configurations "
-                     "(other layouts do not write them): {}{}",
-                     fmt::join(items, ", "), more);
+  const std::string more =
+      keys.hidden.size() > kShown ? fmt::format(" and {} more", keys.hidden.size() - kShown) : "";
+  return fmt::format(
+      "not shown, constant wherever written and missing from other configurations "
+      "(other layouts do not write them): {}{}",
+      fmt::join(items, ", "), more);
 }
 
 }  // namespace rankme::ranking

@@ -72,11 +72,11 @@ namespace {
 // runs of `by_id`.
 void ReadHyperparameters(Database::Impl& impl, int schema_version,
                          const std::map<std::int64_t, RunRecord*>& by_id) {
-  auto& select = impl.Prepare(schema_version >= 6
-                                  ? "SELECT run_id, key, name, value_json FROM params "
-                                    "WHERE role = 'hyperparameter'"
-                                  : "SELECT run_id, key, key, value_json FROM params "
-                                    "WHERE role = 'hyperparameter'");
+  auto& select =
+      impl.Prepare(schema_version >= 6 ? "SELECT run_id, key, name, value_json FROM params "
+                                         "WHERE role = 'hyperparameter'"
+                                       : "SELECT run_id, key, key, value_json FROM params "
+                                         "WHERE role = 'hyperparameter'");
   while (select.executeStep()) {
     const auto it = by_id.find(select.getColumn(0).getInt64());
     if (it == by_id.end()) continue;

@@ -50,9 +50,9 @@ TEST_CASE("The real sweep's leaderboard shows what varies within a method, by on
     // that W&B leaves out (weight_decay) are constant where written: hidden, with a note.
     // VICReg's sim_coeff and cov_coeff are constant in every VICReg configuration: not shown,
     // and not worth a note.
-    CHECK(board.varying_keys == std::vector<std::string>{"std_coeff", "temperature"});
-    CHECK(Keys(board.hidden_keys) == std::set<std::string>{"batch_size", "proj_dim", "rep_dim",
-                                                           "train_n", "weight_decay"});
+    CHECK(board.varying_keys == std::vector<std::string>{"method", "std_coeff", "temperature"});
+    CHECK(Keys(board.hidden_keys) ==
+          std::set<std::string>{"batch_size", "proj_dim", "rep_dim", "train_n", "weight_decay"});
     CHECK(std::any_of(board.notes.begin(), board.notes.end(), [](const std::string& note) {
       return note.find("not shown") != std::string::npos &&
              note.find("batch_size = 256") != std::string::npos;
@@ -103,10 +103,12 @@ TEST_CASE("A key alias renames a hyperparameter, and re-ingesting re-keys withou
   aliased.discovery.key_aliases = {{"temperature", "tau", "--key-alias"}};
   const auto first = app::Ingest(aliased);
   CHECK(first.scored == 96);
-  CHECK(BoardWithin(db, "method").varying_keys == std::vector<std::string>{"std_coeff", "tau"});
+  CHECK(BoardWithin(db, "method").varying_keys ==
+        std::vector<std::string>{"method", "std_coeff", "tau"});
   const std::string ids_aliased =
-      QueryText(db, "SELECT group_concat(config_id) FROM (SELECT config_id FROM configurations "
-                    "ORDER BY config_id)");
+      QueryText(db,
+                "SELECT group_concat(config_id) FROM (SELECT config_id FROM configurations "
+                "ORDER BY config_id)");
 
   // The next ingest names it by the built-in rule again: every run is keyed anew, nothing is
   // read or scored, and the configurations of the old names are gone.
@@ -115,12 +117,12 @@ TEST_CASE("A key alias renames a hyperparameter, and re-ingesting re-keys withou
   CHECK(again.files_read == 0);
   CHECK(again.configurations == 4);
   CHECK(QueryInt(db, "SELECT count(*) FROM configurations") == 4);
-  CHECK(QueryInt(db, "SELECT count(*) FROM configurations WHERE config_key LIKE '%\"tau\"%'") ==
-        0);
-  CHECK(QueryText(db, "SELECT group_concat(config_id) FROM (SELECT config_id FROM "
-                      "configurations ORDER BY config_id)") != ids_aliased);
+  CHECK(QueryInt(db, "SELECT count(*) FROM configurations WHERE config_key LIKE '%\"tau\"%'") == 0);
+  CHECK(QueryText(db,
+                  "SELECT group_concat(config_id) FROM (SELECT config_id FROM "
+                  "configurations ORDER BY config_id)") != ids_aliased);
   CHECK(BoardWithin(db, "method").varying_keys ==
-        std::vector<std::string>{"std_coeff", "temperature"});
+        std::vector<std::string>{"method", "std_coeff", "temperature"});
 }
 
 TEST_CASE("A database keyed by written names is re-keyed by the next ingest", "[ingest]") {
@@ -160,5 +162,5 @@ TEST_CASE("A database keyed by written names is re-keyed by the next ingest", "[
   CHECK(QueryText(db, "SELECT group_concat(DISTINCT name) FROM params WHERE key = 'optim.lr'") ==
         "lr");
   CHECK(BoardWithin(db, "method").varying_keys ==
-        std::vector<std::string>{"std_coeff", "temperature"});
+        std::vector<std::string>{"method", "std_coeff", "temperature"});
 }

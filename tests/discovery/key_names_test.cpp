@@ -35,7 +35,8 @@ bool AnyContains(const std::vector<std::string>& lines, const std::string& part)
                      [&](const std::string& line) { return Contains(line, part); });
 }
 
-const DiscoveredRun& RunOfLayout(const std::vector<DiscoveredRun>& runs, const std::string& layout) {
+const DiscoveredRun& RunOfLayout(const std::vector<DiscoveredRun>& runs,
+                                 const std::string& layout) {
   const auto it = std::find_if(runs.begin(), runs.end(),
                                [&](const DiscoveredRun& run) { return run.layout == layout; });
   REQUIRE(it != runs.end());
@@ -53,8 +54,11 @@ TEST_CASE("NameKeys gives each key its shortest suffix that no run holds twice",
   const std::vector<Case> cases = {
       {"Hydra nests, Lightning writes flat: one name",
        {{"loss.temperature", "method", "optim.lr"}, {"lr", "method", "temperature"}},
-       {{"loss.temperature", "temperature"}, {"method", "method"}, {"optim.lr", "lr"},
-        {"lr", "lr"}, {"temperature", "temperature"}}},
+       {{"loss.temperature", "temperature"},
+        {"method", "method"},
+        {"optim.lr", "lr"},
+        {"lr", "lr"},
+        {"temperature", "temperature"}}},
       {"two lr in one run keep their written names; the flat one stays lr",
        {{"model.lr", "optim.lr"}, {"lr"}},
        {{"model.lr", "model.lr"}, {"optim.lr", "optim.lr"}, {"lr", "lr"}}},
@@ -126,13 +130,12 @@ TEST_CASE("ParseKeyAlias reads FROM=TO and refuses anything else", "[discovery]"
 }
 
 TEST_CASE("A layout file's key_aliases, as a map or a list", "[discovery]") {
-  const auto map = ParseLayouts("config_files: [c.yaml]\nkey_aliases: {loss.tau: temperature}\n",
-                                "m.yaml");
+  const auto map =
+      ParseLayouts("config_files: [c.yaml]\nkey_aliases: {loss.tau: temperature}\n", "m.yaml");
   REQUIRE(map.size() == 1);
   CHECK(map[0].key_aliases == std::vector<KeyAlias>{{"loss.tau", "temperature", "m.yaml"}});
   const auto list = ParseLayouts(R"({"key_aliases": ["a=b", "c=d"]})", "l.json");
-  CHECK(list[0].key_aliases ==
-        std::vector<KeyAlias>{{"a", "b", "l.json"}, {"c", "d", "l.json"}});
+  CHECK(list[0].key_aliases == std::vector<KeyAlias>{{"a", "b", "l.json"}, {"c", "d", "l.json"}});
   CHECK_THROWS_AS(ParseLayouts("key_aliases: [nonsense]\n", "bad.yaml"), rankme::ConfigError);
 }
 
@@ -173,9 +176,9 @@ void WriteRun(const fs::path& root, const std::string& layout, int seed) {
 TEST_CASE("Runs of one configuration written by two layouts are seeds of one configuration",
           "[discovery]") {
   using Pair = std::pair<std::string, std::string>;
-  const Pair pair = GENERATE(Pair{"hydra", "lightning"}, Pair{"hydra", "wandb"},
-                             Pair{"hydra", "plain"}, Pair{"lightning", "wandb"},
-                             Pair{"lightning", "plain"}, Pair{"wandb", "plain"});
+  const Pair pair =
+      GENERATE(Pair{"hydra", "lightning"}, Pair{"hydra", "wandb"}, Pair{"hydra", "plain"},
+               Pair{"lightning", "wandb"}, Pair{"lightning", "plain"}, Pair{"wandb", "plain"});
   INFO(pair.first << " x " << pair.second);
   TempDir dir;
   WriteRun(dir.path(), pair.first, 0);

@@ -126,8 +126,9 @@ struct Leaderboard {
   std::string within;
   std::string settings_key;  ///< the scoring settings compared (see notes when several exist)
   std::int64_t rows = 0;     ///< the row count (N) compared
-  /// Hyperparameters (names across the sweep) whose value differs within some group, and any
-  /// needed to tell two configurations of a group apart: the columns shown.
+  /// Hyperparameters (names across the sweep) whose value differs within some group, any needed
+  /// to tell two configurations of a group apart, and the `within` key when there are several
+  /// groups (shown as the group): the columns shown.
   std::vector<std::string> varying_keys;
   /// Hyperparameters constant within each group wherever written but missing from some of its
   /// configurations (one layout writes them, another does not): not shown, named in the notes.
