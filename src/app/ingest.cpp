@@ -23,8 +23,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-store::RunUpsert ToRunUpsert(const discovery::DiscoveredRun& run,
-                             const discovery::DiscoveryOptions& options) {
+// The run as discovery decided it: roles and names are recorded, never worked out again here.
+store::RunUpsert ToRunUpsert(const discovery::DiscoveredRun& run) {
   store::RunUpsert upsert;
   upsert.path = run.dir;
   upsert.name = run.relative_dir.empty() ? "." : run.relative_dir;
@@ -32,16 +32,10 @@ store::RunUpsert ToRunUpsert(const discovery::DiscoveredRun& run,
   upsert.config_id = run.config_id;
   upsert.config_key = run.config_key;
   upsert.seed = run.seed;
-  upsert.config_json = discovery::ConfigKey(run.params);  // every key, valid JSON
-  const auto split = discovery::SplitConfig(run.params, options.seed_keys, options.ignored_keys);
-  for (const auto& [key, value] : run.params) {
-    const bool is_seed =
-        std::any_of(options.seed_keys.begin(), options.seed_keys.end(),
-                    [&](const auto& p) { return discovery::MatchesKeyPattern(p, key); });
-    const char* role = is_seed                            ? "seed"
-                       : split.hyperparameters.count(key) ? "hyperparameter"
-                                                          : "bookkeeping";
-    upsert.params.push_back({key, value.json, role});
+  upsert.config_json = discovery::ConfigKey(run.params);  // every key as written, valid JSON
+  for (const auto& entry : run.entries) {
+    upsert.params.push_back({entry.key, entry.value.json, std::string(RoleName(entry.role)),
+                             entry.name, entry.swept});
   }
   return upsert;
 }
@@ -121,6 +115,7 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
     const discovery::Sweep sweep = discovery::DiscoverSweep(root, options.discovery);
     ++summary.sweeps;
     for (const auto& warning : sweep.warnings) summary.warnings.push_back(warning);
+    for (const auto& note : sweep.notes) summary.notes.push_back(sweep.root + ": " + note);
 
     Pipeline pipeline;
     std::int64_t sweep_id = 0;
@@ -134,7 +129,7 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
         for (const auto& warning : run.warnings)
           summary.warnings.push_back(run.dir + ": " + warning);
         const std::int64_t run_id =
-            catalog.UpsertRun(sweep_id, ToRunUpsert(run, options.discovery));
+            catalog.UpsertRun(sweep_id, ToRunUpsert(run));
         seen_runs.push_back(run_id);
         configurations.insert(run.config_id);
         ++summary.runs;
@@ -171,6 +166,8 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
           }
         }
       }
+      // A run whose configuration changed (re-keyed by a new naming) leaves its old one behind.
+      catalog.DeleteUnusedConfigurations();
       transaction.Commit();
     }
     summary.unchanged += unchanged_here;

@@ -133,7 +133,10 @@ std::string RenderRunsJson(const std::vector<RunOverview>& runs) {
 std::string RenderRunJson(const RunDetail& d) {
   nlohmann::json params = nlohmann::json::object();
   for (const auto& p : d.params) {
-    params[p.key] = {{"value", internal::StoredJson(p.value_json)}, {"role", p.role}};
+    params[p.key] = {{"value", internal::StoredJson(p.value_json)},
+                     {"role", p.role},
+                     {"name", p.name.empty() ? p.key : p.name},
+                     {"swept", p.swept}};
   }
   nlohmann::json scores = nlohmann::json::array();
   for (const auto& s : d.scores) scores.push_back(ScoreJson(s));

@@ -107,6 +107,7 @@ nlohmann::json BoardJson(const ranking::Leaderboard& board) {
                                          nullptr, false)},
       {"rows", board.rows},
       {"varying_keys", board.varying_keys},
+      {"hidden_keys", board.hidden_keys},
       {"notes", board.notes}};
 }
 

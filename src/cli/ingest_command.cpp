@@ -11,6 +11,7 @@
 #include "cli/option_checks.h"
 #include "rankme/app/database_admin.h"
 #include "rankme/app/ingest.h"
+#include "rankme/core/error.h"
 #include "rankme/report/table.h"
 
 namespace rankme::cli {
@@ -23,6 +24,7 @@ struct IngestCliOptions {
   std::string layout;
   std::vector<std::string> seed_keys;
   std::vector<std::string> ignore_keys;
+  std::vector<std::string> key_aliases;
   bool quiet = false;
   bool json = false;
 };
@@ -81,6 +83,13 @@ int Run(IngestCliOptions& o) {
   if (!o.layout.empty()) options.discovery.layout_file = o.layout;
   if (!o.seed_keys.empty()) options.discovery.seed_keys = o.seed_keys;
   for (const auto& key : o.ignore_keys) options.discovery.ignored_keys.push_back(key);
+  for (const auto& alias : o.key_aliases) {
+    try {
+      options.discovery.key_aliases.push_back(discovery::ParseKeyAlias(alias, "--key-alias"));
+    } catch (const ConfigError& e) {
+      throw UsageError("--key-alias: " + e.message());
+    }
+  }
 
   app::IngestSummary summary;
   {
@@ -89,6 +98,9 @@ int Run(IngestCliOptions& o) {
   }
   for (const auto& warning : summary.warnings) {
     if (!o.quiet) PrintNote(warning);
+  }
+  for (const auto& note : summary.notes) {
+    if (!o.quiet) PrintNote(note);
   }
   if (o.json) {
     nlohmann::json out = {{"database", options.db_path},
@@ -107,7 +119,8 @@ int Run(IngestCliOptions& o) {
                           {"missing", summary.missing},
                           {"files_read", summary.files_read},
                           {"seconds", summary.seconds},
-                          {"warnings", summary.warnings}};
+                          {"warnings", summary.warnings},
+                          {"notes", summary.notes}};
     PrintJson(out);
   } else {
     std::string by_method;  // " (gram32 3, qr 1)": how many tensors each tier scored
@@ -157,6 +170,9 @@ Command MakeIngestCommand() {
                            "config keys holding the seed (glob; replaces the defaults)");
             sub.add_option("--ignore-key", o->ignore_keys,
                            "more bookkeeping keys left out of configurations (glob)");
+            sub.add_option("--key-alias", o->key_aliases,
+                           "FROM=TO: name the hyperparameter written or named FROM as TO "
+                           "(repeatable; overrides the built-in names and the layout file's)");
             sub.add_option("--settle-seconds", o->ingest.settle_seconds,
                            "a failing file modified this recently is 'not ready', not failed")
                 ->capture_default_str()

@@ -28,7 +28,8 @@ int Run(const LeaderboardCliOptions& o) {
   PrintNotes(board);
   if (!o.by.empty()) {
     auto rows = ranking::Marginals(board);
-    std::erase_if(rows, [&](const ranking::MarginalRow& m) { return m.key != o.by; });
+    const std::string by = board.KeyName(o.by);  // its name, or as a config wrote it
+    std::erase_if(rows, [&](const ranking::MarginalRow& m) { return m.key != by; });
     if (rows.empty()) {
       throw UsageError(fmt::format("--by {}: not a hyperparameter that varies; varying: {}", o.by,
                                    board.varying_keys.empty()

@@ -66,8 +66,12 @@ int RunShow(const RunsOptions& options) {
   if (d.run.status == "missing") out += "status   missing: its folder is no longer present\n";
   out += "\nconfig (hyperparameters decide the configuration; seed and bookkeeping do not):\n";
   report::Table params;
-  params.headers = {"key", "value", "role"};
-  for (const auto& p : d.params) params.rows.push_back({p.key, p.value_json, p.role});
+  params.headers = {"key", "name", "value", "role"};
+  for (const auto& p : d.params) {
+    // The hyperparameter's name across the sweep, where it differs from the key as written.
+    const std::string name = p.name.empty() || p.name == p.key ? "" : p.name;
+    params.rows.push_back({p.key, name, p.value_json, p.role + (p.swept ? ", swept" : "")});
+  }
   out += report::RenderText(params);
   out += "\ncheckpoints:\n";
   report::Table scores;

@@ -77,8 +77,12 @@ ConfigSplit SplitConfig(const ParamMap& params, const std::vector<std::string>& 
     }
   }
   for (const auto& [key, value] : params) {
-    if (MatchesAny(seed_keys, key) || MatchesAny(ignored_keys, key)) continue;
-    split.hyperparameters.emplace(key, value);
+    const bool ignored = MatchesAny(ignored_keys, key);
+    const bool seed = MatchesAny(seed_keys, key);
+    split.roles[key] = ignored ? ParamRole::kBookkeeping
+                       : seed  ? ParamRole::kSeed
+                               : ParamRole::kHyperparameter;
+    if (!seed && !ignored) split.hyperparameters.emplace(key, value);
   }
   return split;
 }

@@ -133,6 +133,22 @@ std::vector<std::string> GetList(const json& value, const std::string& field,
   throw ConfigError("layout field " + field + " must be a string or a list of strings", source);
 }
 
+/// `key_aliases`: a map {FROM: TO} or a list of "FROM=TO".
+std::vector<KeyAlias> GetAliases(const json& value, const std::string& source) {
+  std::vector<KeyAlias> out;
+  if (value.is_object()) {
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      out.push_back(ParseKeyAlias(it.key() + "=" + GetString(it.value(), "key_aliases", source),
+                                  source));
+    }
+    return out;
+  }
+  for (const auto& text : GetList(value, "key_aliases", source)) {
+    out.push_back(ParseKeyAlias(text, source));
+  }
+  return out;
+}
+
 /// A glob longer than a path can be, or with braces multiplying past kMaxGlobAlternatives, would
 /// make every path match cost without bound.
 void CheckGlobs(const std::vector<std::string>& globs, const std::string& field,
@@ -185,6 +201,8 @@ Layout ParseOne(const json& object, const std::string& source) {
       layout.seed_keys = GetList(value, field, source);
     } else if (field == "ignored_keys") {
       layout.ignored_keys = GetList(value, field, source);
+    } else if (field == "key_aliases") {
+      layout.key_aliases = GetAliases(value, source);
     } else if (field == "weak") {
       if (!value.is_boolean()) throw ConfigError("layout field weak must be true or false", source);
       layout.weak = value.get<bool>();

@@ -12,6 +12,7 @@
 #include "discovery/checkpoint_scan_internal.h"
 #include "discovery/config_internal.h"
 #include "discovery/path_glob_internal.h"
+#include "discovery/sweep_keys_internal.h"
 #include "rankme/core/error.h"
 #include "rankme/discovery/checkpoint_name.h"
 #include "rankme/discovery/config_key.h"
@@ -284,8 +285,11 @@ DiscoveredRun BuildRun(const fs::path& root, const Candidate& candidate,
   const ConfigSplit split = SplitConfig(run.params, Concat(options.seed_keys, layout.seed_keys),
                                         Concat(options.ignored_keys, layout.ignored_keys));
   run.seed = split.seed;
-  run.config_key = ConfigKey(split.hyperparameters);
-  run.config_id = ConfigId(run.config_key);
+  for (const auto& [key, value] : run.params) {
+    run.entries.push_back(RunParam{key, key, value, split.roles.at(key), false});
+  }
+  internal::MarkSwept(run);
+  // config_key and config_id: once every run of the sweep is known (NameSweepKeys).
   run.warnings.insert(run.warnings.end(), split.warnings.begin(), split.warnings.end());
 
   internal::CheckpointScan scan = internal::ScanCheckpoints(run.dir, files, layout);
@@ -347,6 +351,12 @@ Sweep DiscoverSweep(const std::string& root_text, const DiscoveryOptions& option
   std::sort(sweep.runs.begin(), sweep.runs.end(), [](const auto& a, const auto& b) {
     return NaturalLess(a.relative_dir, b.relative_dir);
   });
+  std::vector<KeyAlias> aliases;
+  for (const Layout& layout : layouts) {
+    aliases.insert(aliases.end(), layout.key_aliases.begin(), layout.key_aliases.end());
+  }
+  aliases.insert(aliases.end(), options.key_aliases.begin(), options.key_aliases.end());
+  internal::NameSweepKeys(sweep.runs, aliases, sweep.notes);
   return sweep;
 }
 

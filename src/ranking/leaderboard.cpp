@@ -149,20 +149,6 @@ void MarkIncomplete(Leaderboard& board) {
   }
 }
 
-std::vector<std::string> VaryingKeys(const std::vector<ConfigurationRow>& rows) {
-  std::map<std::string, std::set<std::string>> values;
-  for (const auto& row : rows) {
-    for (const auto& [key, value] : row.hyperparameters) values[key].insert(value);
-  }
-  std::vector<std::string> varying;
-  for (const auto& [key, seen] : values) {
-    std::size_t holders = 0;
-    for (const auto& row : rows) holders += row.hyperparameters.count(key);
-    if (seen.size() > 1 || holders < rows.size()) varying.push_back(key);
-  }
-  return varying;
-}
-
 void NoteMixedMethods(Leaderboard& board, const RankingOptions& options) {
   std::map<std::string, std::set<std::string>> methods;
   for (const auto& row : board.configurations) {
@@ -200,14 +186,14 @@ namespace {
 void Rank(Leaderboard& board, const RankingInput& input, std::vector<RunSeries>& series,
           const RankingOptions& options, PointsKept kept) {
   std::map<std::string, ConfigurationRow> by_config;
-  bool within_found = options.within.empty();
+  bool within_found = board.within.empty();
   for (RunSeries& run_series : series) {
     const RunRecord& run = *run_series.run;
     ConfigurationRow& row = by_config[run.config_id];
     if (row.config_id.empty()) {
       row.config_id = run.config_id;
       row.hyperparameters = run.hyperparameters;
-      if (auto it = run.hyperparameters.find(options.within); it != run.hyperparameters.end()) {
+      if (auto it = run.hyperparameters.find(board.within); it != run.hyperparameters.end()) {
         row.group = it->second;
         within_found = true;
       }
@@ -229,12 +215,21 @@ void Rank(Leaderboard& board, const RankingInput& input, std::vector<RunSeries>&
   for (const auto& row : board.configurations) {
     if (board.groups.empty() || board.groups.back() != row.group) board.groups.push_back(row.group);
   }
-  board.varying_keys = VaryingKeys(board.configurations);
+  const ShownKeys shown = ChooseShownKeys(board.configurations);
+  board.varying_keys = shown.varying;
+  // The within key varies between groups by definition; renderers show it as the group.
+  if (!board.within.empty() && board.groups.size() > 1) {
+    board.varying_keys.insert(
+        std::lower_bound(board.varying_keys.begin(), board.varying_keys.end(), board.within),
+        board.within);
+  }
+  board.hidden_keys = shown.hidden;
   NoteMixedMethods(board, options);
   NoteDimensions(board);
-  if (!options.within.empty()) {
-    board.notes.push_back(fmt::format("ranked within {}", options.within));
+  if (!board.within.empty()) {
+    board.notes.push_back(fmt::format("ranked within {}", board.within));
   }
+  if (!shown.hidden.empty()) board.notes.push_back(HiddenKeysNote(shown));
   board.notes.push_back(fmt::format("checkpoint: {}", options.checkpoint.ToString()));
 }
 
@@ -250,7 +245,11 @@ std::vector<Leaderboard> BuildLeaderboards(const RankingInput& input, const Rank
   Leaderboard common;
   common.metric = input.metric;
   common.order = ValueOrder::OfMetric(input.metric, options.target);
-  common.within = options.within;
+  // --within names a hyperparameter by its name across the sweep or as a config wrote it.
+  common.within = HyperparameterName(input.runs, options.within);
+  for (const RunRecord& run : input.runs) {
+    common.written_keys.insert(run.written_keys.begin(), run.written_keys.end());
+  }
   common.tensor = ResolveTensor(input, options, common);
   const Comparison comparison = ResolveComparison(input, common.tensor, common);
   common.settings_key = comparison.settings_key;

@@ -50,4 +50,21 @@ enum class PointsKept {
 RunValue ValueOf(RunSeries& series, const CheckpointPolicy& policy, const ValueOrder& order,
                  PointsKept kept);
 
+/// The hyperparameters a leaderboard shows, and those it hides.
+struct ShownKeys {
+  /// Keys with more than one value within some group, plus hidden ones needed to tell two
+  /// configurations of a group apart; sorted.
+  std::vector<std::string> varying;
+  /// Keys constant within each group wherever written but missing from some configurations of
+  /// a group (and not varying anywhere); sorted.
+  std::vector<std::string> hidden;
+  std::vector<std::string> hidden_values;  ///< the value of each hidden key, as displayed
+};
+
+/// The shown and hidden keys of `rows` (grouped by ConfigurationRow::group).
+ShownKeys ChooseShownKeys(const std::vector<ConfigurationRow>& rows);
+
+/// The note naming the hidden keys and their values; "" when none.
+std::string HiddenKeysNote(const ShownKeys& keys);
+
 }  // namespace rankme::ranking

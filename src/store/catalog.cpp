@@ -10,30 +10,6 @@
 
 namespace rankme::store {
 
-namespace {
-
-template <typename T>
-void BindOptional(SQLite::Statement& statement, int index, const std::optional<T>& value) {
-  if (value) {
-    statement.bind(index, *value);
-  } else {
-    statement.bind(index);  // NULL
-  }
-}
-
-// The first column of the only row of `select`, which is then reset. A cached statement left
-// active keeps its read snapshot open after COMMIT; the connection's next BEGIN IMMEDIATE then
-// fails with "database is locked" at once (a stale snapshot cannot be upgraded, so the busy
-// timeout does not apply) whenever another process wrote meanwhile.
-std::int64_t SingleInt64(SQLite::Statement& select) {
-  RANKME_CHECK(select.executeStep());
-  const std::int64_t value = select.getColumn(0).getInt64();
-  select.reset();
-  return value;
-}
-
-}  // namespace
-
 std::string NowUtc() {
   const auto now = std::chrono::system_clock::now();
   const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
@@ -61,54 +37,6 @@ std::int64_t Catalog::UpsertSweep(const std::string& root) {
     auto& select = impl.Prepare("SELECT sweep_id FROM sweeps WHERE root = ?1");
     select.bind(1, root);
     return SingleInt64(select);
-  });
-}
-
-std::int64_t Catalog::UpsertRun(std::int64_t sweep_id, const RunUpsert& run) {
-  auto& impl = database_.impl();
-  return Guarded(impl.path, "cannot record a run", [&] {
-    const std::string now = NowUtc();
-    auto& config = impl.Prepare(
-        "INSERT INTO configurations (config_id, config_key) VALUES (?1, ?2) "
-        "ON CONFLICT DO NOTHING");
-    config.bind(1, run.config_id);
-    config.bind(2, run.config_key);
-    config.exec();
-
-    auto& upsert = impl.Prepare(
-        "INSERT INTO runs (sweep_id, path, name, layout, config_id, seed, config_json, status, "
-        "first_seen_at, last_seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'present', ?8, ?8) "
-        "ON CONFLICT (path) DO UPDATE SET sweep_id = excluded.sweep_id, name = excluded.name, "
-        "layout = excluded.layout, config_id = excluded.config_id, seed = excluded.seed, "
-        "config_json = excluded.config_json, status = 'present', "
-        "last_seen_at = excluded.last_seen_at");
-    upsert.bind(1, sweep_id);
-    upsert.bind(2, run.path);
-    upsert.bind(3, run.name);
-    upsert.bind(4, run.layout);
-    upsert.bind(5, run.config_id);
-    BindOptional(upsert, 6, run.seed);
-    upsert.bind(7, run.config_json);
-    upsert.bind(8, now);
-    upsert.exec();
-
-    auto& select = impl.Prepare("SELECT run_id FROM runs WHERE path = ?1");
-    select.bind(1, run.path);
-    const std::int64_t run_id = SingleInt64(select);
-
-    auto& clear = impl.Prepare("DELETE FROM params WHERE run_id = ?1");
-    clear.bind(1, run_id);
-    clear.exec();
-    for (const auto& param : run.params) {
-      auto& insert = impl.Prepare(
-          "INSERT INTO params (run_id, key, value_json, role) VALUES (?1, ?2, ?3, ?4)");
-      insert.bind(1, run_id);
-      insert.bind(2, param.key);
-      insert.bind(3, param.value_json);
-      insert.bind(4, param.role);
-      insert.exec();
-    }
-    return run_id;
   });
 }
 

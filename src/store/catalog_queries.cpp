@@ -1,44 +1,9 @@
-// The read side of Catalog: what `runs`, `show`, `best` and `leaderboard` start from.
-#include <nlohmann/json.hpp>
-
+// The read side of Catalog: the scores and failures `runs`, `show`, `best` and `leaderboard`
+// start from.
 #include "rankme/store/catalog.h"
 #include "store/database_internal.h"
 
 namespace rankme::store {
-
-std::vector<RunRecord> Catalog::Runs() {
-  auto& impl = database_.impl();
-  return Guarded(impl.path, "cannot list runs", [&] {
-    std::vector<RunRecord> runs;
-    auto& select = impl.Prepare(
-        "SELECT r.run_id, r.path, r.name, s.root, r.layout, r.config_id, c.config_key, r.seed, "
-        "r.status FROM runs r JOIN sweeps s USING (sweep_id) JOIN configurations c "
-        "USING (config_id) ORDER BY r.config_id, r.name");
-    while (select.executeStep()) {
-      RunRecord run;
-      run.run_id = select.getColumn(0).getInt64();
-      run.path = select.getColumn(1).getString();
-      run.name = select.getColumn(2).getString();
-      run.sweep_root = select.getColumn(3).getString();
-      run.layout = select.getColumn(4).getString();
-      run.config_id = select.getColumn(5).getString();
-      run.config_key = select.getColumn(6).getString();
-      run.seed = OptionalText(select.getColumn(7));
-      run.status = select.getColumn(8).getString();
-      // Runs come by configuration: the seeds of one share its key, parsed once.
-      if (!runs.empty() && runs.back().config_key == run.config_key) {
-        run.hyperparameters = runs.back().hyperparameters;
-      } else {
-        const auto key = nlohmann::json::parse(run.config_key, nullptr, false);
-        if (key.is_object()) {
-          for (const auto& [name, value] : key.items()) run.hyperparameters[name] = value.dump();
-        }
-      }
-      runs.push_back(std::move(run));
-    }
-    return runs;
-  });
-}
 
 std::vector<CheckpointScore> Catalog::Scores(const std::string& metric) {
   auto& impl = database_.impl();

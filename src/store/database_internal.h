@@ -37,6 +37,27 @@ inline std::optional<std::string> OptionalText(const SQLite::Column& column) {
   return column.getString();
 }
 
+/// Binds `value`, or NULL when it is empty.
+template <typename T>
+void BindOptional(SQLite::Statement& statement, int index, const std::optional<T>& value) {
+  if (value) {
+    statement.bind(index, *value);
+  } else {
+    statement.bind(index);  // NULL
+  }
+}
+
+/// The first column of the only row of `select`, which is then reset. A cached statement left
+/// active keeps its read snapshot open after COMMIT; the connection's next BEGIN IMMEDIATE then
+/// fails with "database is locked" at once (a stale snapshot cannot be upgraded, so the busy
+/// timeout does not apply) whenever another process wrote meanwhile.
+inline std::int64_t SingleInt64(SQLite::Statement& select) {
+  RANKME_CHECK(select.executeStep());
+  const std::int64_t value = select.getColumn(0).getInt64();
+  select.reset();
+  return value;
+}
+
 /// A StoreError "<what>: <sqlite message>" naming the database file.
 StoreError StoreErrorFor(const std::string& path, const char* what, const SQLite::Exception& e);
 

@@ -96,7 +96,8 @@ def main():
                         old = os.path.getmtime(path) - 3600
                         os.utime(path, (old, old))
                         del scores[str(step)]
-                    hparams = {"method": method, "optim.lr": lr, "optim.weight_decay": wd}
+                    # As the report names them: optim.lr is `lr` across the sweep.
+                    hparams = {"method": method, "lr": lr, "weight_decay": wd}
                     if args.hostile:
                         hparams["note"] = config["note"]
                     runs.append({"run": name, "seed": seed, "hparams": hparams,

@@ -66,7 +66,7 @@ grep -q "ranked within method" "$tmp/err" || fail "within note"
 for word in '\\toprule' '\\midrule' '\\bottomrule' '\\begin{tabular}'; do
   grep -q "$word" "$tmp/lb.tex" || fail "latex lacks $word"
 done
-grep -q 'data.batch\\_size' "$tmp/lb.tex" || fail "underscores not escaped"
+grep -q 'std\\_coeff' "$tmp/lb.tex" || fail "underscores not escaped"
 
 # Numbers for people: Markdown shows mean, std, min, max rounded at the std's second significant
 # digit (4 significant digits without a std), checked against the full-precision JSON with an
@@ -112,8 +112,36 @@ m = json.load(open(sys.argv[1]))['marginals']
 assert m and all(r['configurations'] >= 1 for r in m), m
 assert {r['group'] for r in m} == {'simclr', 'vicreg'}
 " "$tmp/m.json" || fail "marginals json"
-"$RANKME" leaderboard --db "$db" --by loss.std_coeff >"$tmp/by" 2>/dev/null
-[ "$(grep -c 'loss.std_coeff' "$tmp/by")" -eq 1 ] || fail "--by: $(cat "$tmp/by")"
+# --by takes a hyperparameter's name across the sweep or its key as a config wrote it.
+"$RANKME" leaderboard --db "$db" --by std_coeff >"$tmp/by" 2>/dev/null
+"$RANKME" leaderboard --db "$db" --by loss.std_coeff >"$tmp/by_written" 2>/dev/null
+cmp -s "$tmp/by" "$tmp/by_written" || fail "--by loss.std_coeff: $(cat "$tmp/by_written")"
+[ "$(grep -c '^std_coeff ' "$tmp/by")" -eq 2 ] || fail "--by, one row per value: $(cat "$tmp/by")"
+
+# One name per hyperparameter (Hydra's loss.temperature is Lightning's temperature): within a
+# method, exactly the hyperparameters that vary in it are columns, and the constants only some
+# layouts write are named in a note instead.
+"$RANKME" leaderboard --db "$db" --within method >"$tmp/within" 2>"$tmp/within_err"
+header=$(grep '^rank' "$tmp/within" | tr -s ' ')
+[ "$header" = "rank method std_coeff temperature mean std n min max flags config" ] ||
+  fail "--within method columns: $header"
+grep -q "not shown, constant wherever written.*batch_size = 256" "$tmp/within_err" ||
+  fail "hidden constants note: $(cat "$tmp/within_err")"
+# --key-alias renames it; the next ingest without it names it back, reading nothing.
+"$RANKME" ingest "$sweep" --db "$db" -q --key-alias temperature=tau >/dev/null
+"$RANKME" leaderboard --db "$db" --within method 2>/dev/null | grep '^rank' | grep -q ' tau ' ||
+  fail "--key-alias temperature=tau"
+"$RANKME" ingest "$sweep" --db "$db" -q --json >"$tmp/again.json"
+/usr/bin/python3 -c "
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s['scored'] == 0 and s['files_read'] == 0 and s['configurations'] == 4, s
+" "$tmp/again.json" || fail "re-key ingest: $(cat "$tmp/again.json")"
+/usr/bin/python3 -c "
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+assert con.execute('SELECT count(*) FROM configurations').fetchone()[0] == 4
+" "$db" || fail "orphan configurations after re-keying"
 
 # Bad input: exit 1 with a message.
 set +e
@@ -121,4 +149,9 @@ set +e
 set -e
 [ "$code" -eq 1 ] || fail "unknown tensor exit $code"
 grep -q "logits" "$tmp/err" || fail "unknown tensor message"
+set +e
+"$RANKME" ingest "$sweep" --db "$db" -q --key-alias nonsense >/dev/null 2>"$tmp/err"; code=$?
+set -e
+[ "$code" -eq 1 ] || fail "bad --key-alias exit $code"
+grep -q "FROM=TO" "$tmp/err" || fail "bad --key-alias message: $(cat "$tmp/err")"
 echo "leaderboard: ok"

@@ -84,8 +84,8 @@ TEST_CASE("A custom layout file finds runs the built-in layouts cannot", "[disco
     CHECK(run.checkpoints[2].files[1].tensor == "proj");
   }
   CHECK(sweep.runs[0].config_key == sweep.runs[1].config_key);
-  CHECK(sweep.runs[0].config_key == R"({"params.lr":0.1})");
-  CHECK(sweep.runs[2].config_key == R"({"params.lr":1})");
+  CHECK(sweep.runs[0].config_key == R"({"lr":0.1})");  // params.lr, named across the sweep
+  CHECK(sweep.runs[2].config_key == R"({"lr":1})");
   CHECK(sweep.runs[2].config_key == sweep.runs[3].config_key);
 }
 

@@ -56,6 +56,7 @@ inline store::RunUpsert RunAt(const std::string& path, const std::string& seed) 
   run.config_key = R"({"lr":0.1})";
   run.seed = seed;
   run.config_json = R"({"lr":0.1})";
+  run.params = {{"lr", "0.1", "hyperparameter"}};
   return run;
 }
 

@@ -39,6 +39,7 @@ struct IngestSummary {
   std::int64_t files_read = 0;  ///< sources whose bytes were read
   double seconds = 0;
   std::vector<std::string> warnings;  ///< discovery warnings and failures, one line each
+  std::vector<std::string> notes;     ///< how hyperparameters were named, where that needs saying
 };
 
 /// Progress reports from Ingest, called on the calling thread.

@@ -18,8 +18,12 @@ struct RunRecord {
   std::string config_id;   ///< short hash of config_key
   std::string config_key;  ///< canonical JSON of the hyperparameters (no seed, no bookkeeping)
   std::optional<std::string> seed;
-  std::map<std::string, std::string> hyperparameters;  ///< dotted key → JSON literal
-  std::string status;                                  ///< present | missing
+  /// Name across the sweep (see discovery::NameKeys) → JSON literal.
+  std::map<std::string, std::string> hyperparameters;
+  /// Hyperparameter keys as the config wrote them → their name, where the two differ
+  /// ("optim.lr" → "lr"), so that a key may be asked for by either.
+  std::map<std::string, std::string> written_keys;
+  std::string status;  ///< present | missing
 };
 
 /// One stored score of one tensor of one checkpoint, with where it came from.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "rankme/discovery/config.h"
+#include "rankme/discovery/key_names.h"
 
 namespace rankme::discovery {
 
@@ -32,12 +33,16 @@ struct ConfigSplit {
   std::optional<std::string> seed;    ///< ParamText of the seed value; nullopt when none (or null)
   std::string seed_key;               ///< the key the seed came from; empty when none
   ParamMap hyperparameters;           ///< params minus every seed key and every ignored key
-  std::vector<std::string> warnings;  ///< e.g. two seed keys with different values
+  std::map<std::string, ParamRole> roles;  ///< every key of params → its role
+  std::vector<std::string> warnings;       ///< e.g. two seed keys with different values
 };
 
 /// Splits `params`. The seed is the first non-null value among the keys matching `seed_keys`,
 /// tried pattern by pattern in order, shallower keys first; every key matching a seed pattern is
-/// removed from the hyperparameters, as is every key matching `ignored_keys`.
+/// removed from the hyperparameters, as is every key matching `ignored_keys`. Roles: a key
+/// matching `ignored_keys` is bookkeeping, else one matching `seed_keys` is a seed, else it is a
+/// hyperparameter. Patterns are matched against keys as written (`hydra.*`, `*.seed`): the
+/// layouts' own spelling is what they describe.
 ConfigSplit SplitConfig(const ParamMap& params, const std::vector<std::string>& seed_keys,
                         const std::vector<std::string>& ignored_keys);
 

@@ -4,6 +4,8 @@
 #include <string_view>
 #include <vector>
 
+#include "rankme/discovery/key_names.h"
+
 namespace rankme::discovery {
 
 /// How runs, their configs and their embedding files are found in a sweep folder. The built-in
@@ -45,6 +47,9 @@ struct Layout {
   /// Seed and bookkeeping key patterns added to DiscoveryOptions' lists for runs of this layout.
   std::vector<std::string> seed_keys;
   std::vector<std::string> ignored_keys;
+  /// Renamings of hyperparameters (`key_aliases: {loss.tau: temperature}`, or a list of
+  /// "FROM=TO"), applied to the whole sweep before `--key-alias` (see NameKeys).
+  std::vector<KeyAlias> key_aliases;
   /// A weak layout (plain config.yaml) makes a run only where no other run lies around or inside
   /// the folder, the folder name is not itself a checkpoint name, and embedding files exist.
   bool weak = false;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "rankme/discovery/config.h"
+#include "rankme/discovery/key_names.h"
 
 namespace rankme::discovery {
 
@@ -23,6 +24,9 @@ struct DiscoveryOptions {
   /// A layout file (JSON or YAML); when set, only its layouts are used instead of the built-in
   /// ones.
   std::optional<std::string> layout_file;
+  /// Renamings of hyperparameters (`--key-alias FROM=TO`), applied after the layout file's
+  /// key_aliases, so they win over those (see NameKeys).
+  std::vector<KeyAlias> key_aliases;
 
   DiscoveryOptions();
 };
@@ -50,6 +54,19 @@ struct DiscoveredCheckpoint {
   std::vector<DiscoveredTensorFile> files;  ///< sorted by tensor name
 };
 
+/// One flattened config entry of a run and what discovery decided about it.
+struct RunParam {
+  std::string key;   ///< as the config wrote it, flattened ("optim.lr")
+  /// The hyperparameter's name across the sweep ("lr"; see NameKeys); the key as written for
+  /// seed and bookkeeping entries.
+  std::string name;
+  ParamValue value;
+  ParamRole role = ParamRole::kHyperparameter;
+  /// Set on the command line of the run: named, or under a group named, in its overrides
+  /// (Hydra's overrides.yaml: `optim.lr=0.001`, `+model.depth=4`, `optim=adam`).
+  bool swept = false;
+};
+
 /// One training run.
 struct DiscoveredRun {
   std::string dir;           ///< absolute
@@ -60,9 +77,14 @@ struct DiscoveredRun {
   /// read (or there is none). Such a run is its own configuration: params hold the single entry
   /// kConfigErrorKey = this text, which also makes its config_key unique to the run.
   std::optional<std::string> config_error;
-  ParamMap params;                     ///< every flattened config entry
+  ParamMap params;  ///< every flattened config entry, by key as written
+  /// The entries of params in key order, each with its role and name.
+  std::vector<RunParam> entries;
+  /// The configuration: the hyperparameter entries by name. Runs of one sweep whose
+  /// hyperparameters are equal are seeds of one configuration, whichever layouts wrote them.
+  ParamMap hyperparameters;
   std::optional<std::string> seed;     ///< ParamText of the seed; nullopt when no seed key
-  std::string config_key;              ///< ConfigKey of params minus seed and bookkeeping keys
+  std::string config_key;              ///< ConfigKey(hyperparameters)
   std::string config_id;               ///< ConfigId(config_key)
   std::vector<std::string> overrides;  ///< Hydra overrides ("optim.lr=0.001"): the swept keys
   /// Ordered by step when known, then by epoch, then by name (natural order); checkpoints
@@ -76,15 +98,24 @@ struct Sweep {
   std::string root;                   ///< absolute, canonical
   std::vector<DiscoveredRun> runs;    ///< natural order of relative_dir
   std::vector<std::string> warnings;  ///< unreadable folders, embedding files outside any run
+  /// How keys were named where that needs saying (keys kept long, aliases that matched nothing).
+  std::vector<std::string> notes;
 };
 
 /// Walks `root` (following symlinks, each folder once by canonical path: `wandb/latest-run` does
 /// not count a run twice), detects runs with the built-in layouts or options.layout_file, reads
 /// their configs and lists their checkpoints. Never opens an embedding file. A malformed config
 /// (unreadable, larger than kMaxConfigFileBytes, not a regular file, or refused by its parser) is
-/// a warning on its run and its config_error; the run is kept, as its own configuration. An
-/// unreadable or missing root throws
-/// IoError; a bad layout file throws ConfigError.
+/// a warning on its run and its config_error; the run is kept, as its own configuration.
+///
+/// Each config is flattened, its keys' roles decided (seed and ignored keys of the options and
+/// of the run's layout), then the hyperparameters of all runs named together (NameKeys, with the
+/// layouts' key_aliases and then options.key_aliases), so that the configuration of a run does
+/// not depend on the layout that wrote it.
+///
+/// An unreadable or missing root throws IoError; a bad layout file throws ConfigError, as does
+/// an alias giving two keys of one run one name when their values differ (equal values are one
+/// entry, as in FlattenYaml).
 Sweep DiscoverSweep(const std::string& root, const DiscoveryOptions& options = {});
 
 }  // namespace rankme::discovery

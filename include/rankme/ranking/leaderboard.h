@@ -54,7 +54,8 @@ struct RankingOptions {
   /// tensor with the most scores.
   std::string tensor;
   CheckpointPolicy checkpoint;  ///< default: last
-  /// Hyperparameter key whose values are ranked separately (e.g. method); empty: one ranking.
+  /// Hyperparameter whose values are ranked separately (e.g. method), by its name or as a
+  /// config wrote it (see HyperparameterName); empty: one ranking.
   std::string within;
   /// A configuration is flagged collapsed when its mean RankMe is below this fraction of
   /// min(rows, D), the largest value RankMe can take. Only for rankme and rankme_centered (the
@@ -125,7 +126,15 @@ struct Leaderboard {
   std::string within;
   std::string settings_key;  ///< the scoring settings compared (see notes when several exist)
   std::int64_t rows = 0;     ///< the row count (N) compared
-  std::vector<std::string> varying_keys;         ///< hyperparameters whose value differs somewhere
+  /// Hyperparameters (names across the sweep) whose value differs within some group, any needed
+  /// to tell two configurations of a group apart, and the `within` key when there are several
+  /// groups (shown as the group): the columns shown.
+  std::vector<std::string> varying_keys;
+  /// Hyperparameters constant within each group wherever written but missing from some of its
+  /// configurations (one layout writes them, another does not): not shown, named in the notes.
+  std::vector<std::string> hidden_keys;
+  /// Keys as the configs wrote them → their names, where the two differ ("optim.lr" → "lr").
+  std::map<std::string, std::string> written_keys;
   std::vector<std::string> groups;               ///< values of `within`, in display order
   std::vector<ConfigurationRow> configurations;  ///< by group, then rank (unranked last)
   std::vector<std::string> notes;                ///< assumptions and guards, for stderr
@@ -133,6 +142,9 @@ struct Leaderboard {
 
   /// Rows of one group, in rank order.
   std::vector<const ConfigurationRow*> Group(const std::string& group) const;
+  /// The name of a hyperparameter given by its name or as a config wrote it (`loss.temperature`
+  /// → `temperature`); `key` itself when it is neither.
+  std::string KeyName(const std::string& key) const;
 };
 
 /// The tensor to rank given how many scores each has: `asked` when given (UsageError when it
@@ -156,6 +168,11 @@ Leaderboard BuildLeaderboard(const RankingInput& input, const RankingOptions& op
 std::vector<Leaderboard> BuildLeaderboards(const RankingInput& input, const RankingOptions& options,
                                            const std::vector<CheckpointPolicy>& policies,
                                            bool others_keep_used_only = false);
+
+/// The name under which `key` is ranked: `key` itself when some run has a hyperparameter of that
+/// name, else the name of the hyperparameter some config writes as `key` (`loss.temperature` →
+/// `temperature`), else `key` unchanged.
+std::string HyperparameterName(const std::vector<RunRecord>& runs, const std::string& key);
 
 /// A JSON literal for people: strings lose their quotes ("vicreg" → vicreg), others stay.
 std::string DisplayValue(const std::string& json_literal);

@@ -23,9 +23,11 @@ struct RunUpsert {
   std::optional<std::string> seed;
   std::string config_json;  ///< every flattened key → JSON literal, as one JSON object
   struct Param {
-    std::string key;
+    std::string key;  ///< as the config wrote it, flattened
     std::string value_json;
-    std::string role;  ///< hyperparameter | seed | bookkeeping
+    std::string role;  ///< hyperparameter | seed | bookkeeping, as discovery decided
+    std::string name{};  ///< the hyperparameter's name across its sweep; empty: the key
+    bool swept = false;  ///< named in the run's overrides
   };
   std::vector<Param> params;
 };
@@ -95,6 +97,9 @@ class Catalog {
   std::int64_t UpsertSweep(const std::string& root);
   /// Inserts or updates the run at run.path (and its configuration and params); returns run_id.
   std::int64_t UpsertRun(std::int64_t sweep_id, const RunUpsert& run);
+  /// Deletes the configurations no run refers to (left when runs are keyed anew); returns how
+  /// many.
+  std::int64_t DeleteUnusedConfigurations();
   std::int64_t UpsertCheckpoint(std::int64_t run_id, const std::string& name,
                                 std::optional<std::int64_t> step, std::optional<std::int64_t> epoch,
                                 std::int64_t position);
@@ -118,7 +123,8 @@ class Catalog {
                                               const std::string& tensor, const std::string& kind,
                                               const std::string& sample_key);
 
-  /// Every run, ordered by configuration then name.
+  /// Every run, ordered by configuration then name, with its hyperparameters as params holds
+  /// them (by name; before schema 6, by key as written).
   std::vector<RunRecord> Runs();
   /// Every current score of `metric` (all metrics when empty), ordered by run and position.
   std::vector<CheckpointScore> Scores(const std::string& metric = "");
@@ -159,7 +165,8 @@ class Catalog {
   /// Stored label-based numbers called `name` (every name when empty). Empty when the schema
   /// predates labels.
   std::vector<LabelValue> Labels(const std::string& name = "");
-  /// The flattened config of one run: key, JSON value and role, by key.
+  /// The flattened config of one run: key, JSON value, role, name and swept, by key (before
+  /// schema 6 the name is the key and nothing is swept).
   std::vector<RunUpsert::Param> Params(std::int64_t run_id);
   /// Number of checkpoints of each run, by run_id.
   std::map<std::int64_t, std::int64_t> CheckpointCounts();
