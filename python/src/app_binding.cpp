@@ -11,7 +11,6 @@
 #include "rankme/app/selection.h"
 #include "rankme/core/error.h"
 #include "rankme/ranking/checkpoint_policy.h"
-#include "rankme/ranking/marginals.h"
 
 namespace py = pybind11;
 
