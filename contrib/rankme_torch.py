@@ -358,7 +358,8 @@ def __getattr__(name):
     if _callback_class is None:
         pl = _lightning()
 
-        class RankmeCallback(pl.Callback, RankmeLightningHook):
+        # RankmeLightningHook first: its hooks must come before pl.Callback's no-op ones.
+        class RankmeCallback(RankmeLightningHook, pl.Callback):
             """A Lightning callback: see RankmeLightningHook."""
 
             def __init__(self, module="", **kwargs):

@@ -64,6 +64,7 @@ class Database:
         tensor: Optional[str] = ...,
         checkpoint: Union[str, int] = ...,
         collapse_fraction: float = ...,
+        alpha_target: float = ...,
         top: int = ...,
     ) -> Any: ...
     def best(
@@ -74,6 +75,7 @@ class Database:
         tensor: Optional[str] = ...,
         checkpoint: Union[str, int] = ...,
         collapse_fraction: float = ...,
+        alpha_target: float = ...,
     ) -> dict[str, Any]: ...
     def marginals(
         self,
@@ -83,8 +85,24 @@ class Database:
         tensor: Optional[str] = ...,
         checkpoint: Union[str, int] = ...,
         collapse_fraction: float = ...,
+        alpha_target: float = ...,
+        by: Optional[str] = ...,
     ) -> Any: ...
     def validate(
+        self,
+        labels: Optional[str] = ...,
+        *,
+        label_column: str = ...,
+        lower_is_better: bool = ...,
+        signals: bool = ...,
+        within: Optional[str] = ...,
+        metric: str = ...,
+        tensor: Optional[str] = ...,
+        checkpoint: Union[str, int] = ...,
+        collapse_fraction: float = ...,
+        alpha_target: float = ...,
+    ) -> Any: ...
+    def validate_document(
         self,
         labels: Optional[str] = ...,
         *,
@@ -95,7 +113,8 @@ class Database:
         tensor: Optional[str] = ...,
         checkpoint: Union[str, int] = ...,
         collapse_fraction: float = ...,
-    ) -> Any: ...
+        alpha_target: float = ...,
+    ) -> dict[str, Any]: ...
 
 def open(path: Optional[str] = ..., *, frames: Optional[bool] = ...) -> Database: ...
 def ingest(
@@ -107,7 +126,11 @@ def ingest(
     eps: float = ...,
     max_samples: int = ...,
     seed: int = ...,
+    max_memory: int = ...,
     flatten: bool = ...,
+    layout: Optional[str] = ...,
+    seed_keys: Iterable[str] = ...,
+    ignore_keys: Iterable[str] = ...,
     settle_seconds: float = ...,
     progress: Optional[Callable[[str, str, int, int], Any]] = ...,
 ) -> dict[str, Any]: ...

@@ -45,7 +45,9 @@ class Database:
     :func:`rankme.metric_catalog`, "lidar" ranking a tensor by the LiDAR of its
     ``<tensor>_views``), ``tensor`` (default: embeddings when present), ``checkpoint``
     ("last", "best", "step=S", "epoch=E", "mean-last=K"), ``within`` (rank separately per
-    value of this hyperparameter), ``collapse_fraction``.
+    value of this hyperparameter), ``collapse_fraction``, ``alpha_target`` (alpha_req ranks by
+    the distance of its mean to this target, default 1; also in second opinions and signal
+    tables) -- the flags of the commands, with the same defaults.
     Tables come from the JSON document's list of rows (its other fields -- metric, tensor,
     checkpoint, settings, notes -- in ``DataFrame.attrs``); nested fields (hyperparameters,
     runs) stay dicts and lists in their cells. ``frames=False`` always returns lists of dicts,
@@ -90,6 +92,7 @@ class Database:
         checkpoint: Union[str, int],
         within: Optional[str],
         collapse_fraction: float,
+        alpha_target: float,
     ) -> Any:
         s = _rankme._Selection()
         s.metric = metric
@@ -97,6 +100,7 @@ class Database:
         s.checkpoint = f"step={checkpoint}" if isinstance(checkpoint, int) else checkpoint
         s.within = within or ""
         s.collapse_fraction = float(collapse_fraction)
+        s.alpha_target = float(alpha_target)
         return s
 
     def runs(self) -> Any:
@@ -116,11 +120,9 @@ class Database:
         keep the rows of that metric or tensor only (None: every one), e.g.
         ``scores(metric="rankme")`` for one RankMe per checkpoint and tensor and settings.
         """
-        rows = json.loads(_rankme._scores(self.path))
-        if metric is not None:
-            rows = [r for r in rows if r["metric"] == metric]
-        if tensor is not None:
-            rows = [r for r in rows if r["tensor"] == tensor]
+        if metric == "" or tensor == "":
+            return self._frame([], columns=_SCORE_COLUMNS)  # no score has an empty name
+        rows = json.loads(_rankme._scores(self.path, metric or "", tensor or ""))
         return self._frame(rows, columns=_SCORE_COLUMNS)
 
     def leaderboard(
@@ -131,11 +133,12 @@ class Database:
         tensor: Optional[str] = None,
         checkpoint: Union[str, int] = "last",
         collapse_fraction: float = 0.01,
+        alpha_target: float = 1.0,
         top: int = 0,
     ) -> Any:
         """Ranked configurations, seeds aggregated: the rows of
         ``rankme leaderboard --format json`` (``top``: at most this many per group, 0 = all)."""
-        s = self._selection(metric, tensor, checkpoint, within, collapse_fraction)
+        s = self._selection(metric, tensor, checkpoint, within, collapse_fraction, alpha_target)
         notes, text = _rankme._leaderboard(self.path, s, int(top))
         _note(notes)
         return self._table(text, "configurations")
@@ -148,10 +151,11 @@ class Database:
         tensor: Optional[str] = None,
         checkpoint: Union[str, int] = "last",
         collapse_fraction: float = 0.01,
+        alpha_target: float = 1.0,
     ) -> dict[str, Any]:
         """``rankme best --json`` as a dict: the pick per group with its evidence, and the
         alternatives (always a dict: it is one document, not a table)."""
-        s = self._selection(metric, tensor, checkpoint, within, collapse_fraction)
+        s = self._selection(metric, tensor, checkpoint, within, collapse_fraction, alpha_target)
         notes, text = _rankme._best(self.path, s)
         _note(notes)
         return json.loads(text)
@@ -164,15 +168,48 @@ class Database:
         tensor: Optional[str] = None,
         checkpoint: Union[str, int] = "last",
         collapse_fraction: float = 0.01,
+        alpha_target: float = 1.0,
+        by: Optional[str] = None,
     ) -> Any:
         """Mean score per value of each varying hyperparameter: the rows of
-        ``rankme marginals --format json``."""
-        s = self._selection(metric, tensor, checkpoint, within, collapse_fraction)
-        notes, text = _rankme._marginals(self.path, s)
+        ``rankme marginals --format json``; with ``by``, of that hyperparameter alone
+        (``rankme leaderboard --by KEY --format json``; UsageError when it does not vary)."""
+        s = self._selection(metric, tensor, checkpoint, within, collapse_fraction, alpha_target)
+        notes, text = _rankme._marginals(self.path, s, by or "")
         _note(notes)
         return self._table(text, "marginals")
 
     def validate(
+        self,
+        labels: Optional[str] = None,
+        *,
+        label_column: str = "",
+        lower_is_better: bool = False,
+        signals: bool = False,
+        within: Optional[str] = None,
+        metric: str = "rankme",
+        tensor: Optional[str] = None,
+        checkpoint: Union[str, int] = "last",
+        collapse_fraction: float = 0.01,
+        alpha_target: float = 1.0,
+    ) -> Any:
+        """``rankme validate --labels FILE --format json``: rank correlation and regret of the
+        label-free pick, one row per group ("all" first; the document's "agreement"). With
+        ``signals=True`` instead the table of every signal (metric x tensor) ranked the same way,
+        as ``rankme validate --signals`` prints it (the document's "signals": group, metric,
+        tensor, direction, n, spearman, kendall_tau_b, pick, regret, ranked, reversed, ..., per
+        group by regret ascending). The rest of the document (configurations, label,
+        signal_notes, ...) is in ``DataFrame.attrs``; ``validate_document`` returns all of it.
+        Imports the label file into the database first (as the command does); without
+        ``labels`` the stored labels are used (``label_column`` then names the stored label)."""
+        document = self.validate_document(
+            labels, label_column=label_column, lower_is_better=lower_is_better, within=within,
+            metric=metric, tensor=tensor, checkpoint=checkpoint,
+            collapse_fraction=collapse_fraction, alpha_target=alpha_target)
+        key = "signals" if signals else "agreement"
+        return self._frame(document[key], document)
+
+    def validate_document(
         self,
         labels: Optional[str] = None,
         *,
@@ -183,17 +220,16 @@ class Database:
         tensor: Optional[str] = None,
         checkpoint: Union[str, int] = "last",
         collapse_fraction: float = 0.01,
-    ) -> Any:
-        """``rankme validate --labels FILE --format json``: rank correlation and regret of the
-        label-free pick, one row per group ("all" first; the document's "agreement"; its
-        per-configuration "configurations" in ``.attrs``). Imports the label file into the
-        database first (as the command does); without ``labels`` the stored labels are used."""
-        s = self._selection(metric, tensor, checkpoint, within, collapse_fraction)
+        alpha_target: float = 1.0,
+    ) -> dict[str, Any]:
+        """The whole JSON document of ``rankme validate --format json`` as a dict (agreement,
+        signals, configurations, label, imported, unmatched, notes); arguments as validate."""
+        s = self._selection(metric, tensor, checkpoint, within, collapse_fraction, alpha_target)
         notes, text = _rankme._validate(
             self.path, s, labels or "", label_column, bool(lower_is_better)
         )
         _note(notes)
-        return self._table(text, "agreement")
+        return json.loads(text)
 
 
 def open(path: Optional[str] = None, *, frames: Optional[bool] = None) -> Database:  # noqa: A001
@@ -211,30 +247,45 @@ def ingest(
     eps: float = 1e-7,
     max_samples: int = 25600,
     seed: int = 0,
+    max_memory: int = 0,
     flatten: bool = False,
+    layout: Optional[str] = None,
+    seed_keys: Iterable[str] = (),
+    ignore_keys: Iterable[str] = (),
     settle_seconds: float = 30.0,
     progress: Optional[Callable[[str, str, int, int], Any]] = None,
 ) -> dict[str, Any]:
     """Runs ``rankme ingest DIR...``: discover, score and store, incremental and idempotent.
 
+    The arguments are the command's flags: ``db`` (--db; default $RANKME_DB, else
+    ./rankme.db), ``jobs`` (-j; 0 = one worker per core), ``tensors`` (--tensor; empty = every
+    tensor found), ``eps``, ``max_samples`` (0 = all rows), ``seed``, ``max_memory`` (bytes a
+    score may take; 0 = half the physical memory), ``flatten``, ``layout`` (a layout file),
+    ``seed_keys`` (replace the default seed keys), ``ignore_keys`` (more bookkeeping keys),
+    ``settle_seconds``.
+
     ``progress(event, what, a, b)`` is called on this thread: ``("plan", root, total,
     unchanged)`` once per sweep, then ``(outcome, label, done, total)`` per file group, outcome
-    being ok | touched | failed | not_ready. An exception of the callback, or Ctrl-C, is raised
-    once the ingest has finished the work in flight (the database stays consistent).
+    being ok | touched | failed | not_ready. Ctrl-C (KeyboardInterrupt), or an exception the
+    callback raises, stops the ingest: the files being scored are finished and committed, no
+    other file is read, then the exception is raised. The database stays consistent and the
+    next ingest scores what is left.
     Returns the summary of ``rankme ingest --json``.
     """
     if isinstance(dirs, str):
         dirs = [dirs]
-    text = _rankme._ingest(
-        builtins.list(dirs),
-        _rankme._resolve_database(db or ""),
-        int(jobs),
-        builtins.list(tensors),
-        float(eps),
-        int(max_samples),
-        int(seed),
-        bool(flatten),
-        float(settle_seconds),
-        progress,
-    )
-    return json.loads(text)
+    s = _rankme._IngestSettings()
+    s.roots = builtins.list(dirs)
+    s.db = _rankme._resolve_database(db or "")
+    s.jobs = int(jobs)
+    s.tensors = builtins.list(tensors)
+    s.eps = float(eps)
+    s.max_samples = int(max_samples)
+    s.seed = int(seed)
+    s.max_memory = int(max_memory)
+    s.flatten = bool(flatten)
+    s.layout = layout or ""
+    s.seed_keys = builtins.list(seed_keys)
+    s.ignore_keys = builtins.list(ignore_keys)
+    s.settle_seconds = float(settle_seconds)
+    return json.loads(_rankme._ingest(s, progress))

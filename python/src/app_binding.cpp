@@ -1,21 +1,18 @@
 // The database and ingest: the app layer's functions, their results as the CLI's JSON text
 // (the package parses it), so Python sees exactly the numbers the CLI prints.
+#include <fmt/format.h>
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
-
-#include <nlohmann/json.hpp>
-#include <optional>
 
 #include "bindings.h"
 #include "rankme/app/database_admin.h"
 #include "rankme/app/ingest.h"
 #include "rankme/app/run_listing.h"
 #include "rankme/app/selection.h"
+#include "rankme/core/error.h"
 #include "rankme/ranking/checkpoint_policy.h"
-#include "rankme/ranking/marginals.h"
 
 namespace py = pybind11;
-using nlohmann::json;
 
 namespace rankme::python {
 
@@ -24,19 +21,10 @@ namespace {
 // `rankme runs --json`, rendered by app as the command does.
 std::string RunsJson(const std::string& db) { return app::RenderRunsJson(app::ListRuns(db)); }
 
-// Every score of every run: the "scores" of `rankme show RUN --json`, each with its run.
-std::string ScoresJson(const std::string& db) {
-  json out = json::array();
-  for (const auto& overview : app::ListRuns(db)) {
-    const json detail = json::parse(app::RenderRunJson(app::ShowRun(db, overview.run.path)));
-    for (const auto& s : detail["scores"]) {
-      json row = {
-          {"run", detail["run"]}, {"config_id", detail["config_id"]}, {"seed", detail["seed"]}};
-      row.update(s);
-      out.push_back(std::move(row));
-    }
-  }
-  return out.dump();
+// Every stored score, as the "scores" of `rankme show RUN --json`, each with its run.
+std::string ScoresJson(const std::string& db, const std::string& metric,
+                       const std::string& tensor) {
+  return app::RenderScoresJson(app::ListScores(db, {.metric = metric, .tensor = tensor}));
 }
 
 struct Selection {
@@ -45,6 +33,7 @@ struct Selection {
   std::string checkpoint = "last";
   std::string within;
   double collapse_fraction = 0.01;
+  double alpha_target = 1.0;
 };
 
 app::SelectionOptions Resolve(const std::string& db, const Selection& s) {
@@ -55,6 +44,57 @@ app::SelectionOptions Resolve(const std::string& db, const Selection& s) {
   options.ranking.checkpoint = ranking::CheckpointPolicy::Parse(s.checkpoint);
   options.ranking.within = s.within;
   options.ranking.collapse_fraction = s.collapse_fraction;
+  options.ranking.target = s.alpha_target;
+  return options;
+}
+
+// What `rankme ingest` takes from its flags (--layout, --seed-key, --ignore-key included).
+struct IngestSettings {
+  std::vector<std::string> roots;
+  std::string db;  ///< resolved: the path itself
+  int jobs = 0;
+  std::vector<std::string> tensors;
+  double eps = 1e-7;
+  std::int64_t max_samples = 25600;
+  std::uint64_t seed = 0;
+  std::size_t max_memory = 0;
+  bool flatten = false;
+  std::string layout;
+  std::vector<std::string> seed_keys;    ///< replace the defaults when not empty
+  std::vector<std::string> ignore_keys;  ///< added to the defaults
+  double settle_seconds = 30;
+};
+
+// As src/cli/ingest_command.cpp turns its flags into options, with the flags' checks.
+app::IngestOptions Resolve(const IngestSettings& s) {
+  if (!(s.eps >= 0 && s.eps <= 1)) {
+    throw UsageError(fmt::format("eps must be a number in [0, 1], got {}", s.eps));
+  }
+  if (s.max_samples < 0) {
+    throw UsageError(
+        fmt::format("max_samples must be >= 0 (0 = every row), got {}", s.max_samples));
+  }
+  if (s.jobs < 0 || s.jobs > 1024) {
+    throw UsageError(fmt::format("jobs must be in [0, 1024] (0 = one per core), got {}", s.jobs));
+  }
+  if (!(s.settle_seconds >= 0 && s.settle_seconds <= 1e9)) {
+    throw UsageError(
+        fmt::format("settle_seconds must be a number in [0, 1e9], got {}", s.settle_seconds));
+  }
+  app::IngestOptions options;
+  options.roots = s.roots;
+  options.db_path = s.db;
+  options.jobs = s.jobs;
+  options.tensors = s.tensors;
+  options.rankme.eps = s.eps;
+  options.rankme.max_samples = s.max_samples;
+  options.rankme.seed = s.seed;
+  options.rankme.max_memory = s.max_memory;
+  options.stream.flatten = s.flatten;
+  options.settle_seconds = s.settle_seconds;
+  if (!s.layout.empty()) options.discovery.layout_file = s.layout;
+  if (!s.seed_keys.empty()) options.discovery.seed_keys = s.seed_keys;
+  for (const auto& key : s.ignore_keys) options.discovery.ignored_keys.push_back(key);
   return options;
 }
 
@@ -63,9 +103,10 @@ py::tuple WithNotes(const std::vector<std::string>& notes, const std::string& te
   return py::make_tuple(notes, text);
 }
 
-// Calls the Python progress callback from the ingest's writer thread, with the GIL. An
-// exception of the callback, or a Ctrl-C seen here, is kept and raised once the ingest has
-// stopped: Ingest must not be unwound while its workers run.
+// Calls the Python progress callback on the ingest's writer thread (the caller's), with the
+// GIL. An exception of the callback, or a Ctrl-C (checked at each event and at each poll of
+// StopRequested), stops the ingest: the work in flight is finished and committed, then the
+// exception is raised. Ingest itself must not be unwound while its workers run.
 class CallbackObserver final : public app::IngestObserver {
  public:
   explicit CallbackObserver(py::object callback) : callback_(std::move(callback)) {}
@@ -82,6 +123,11 @@ class CallbackObserver final : public app::IngestObserver {
     Call(outcome, label, done, total);
   }
 
+  bool StopRequested() override {
+    if (!pending_) Call("", "", 0, 0);
+    return pending_ != nullptr;
+  }
+
   /// Raises what the callback raised, if anything.
   void RaisePending() {
     if (pending_) std::rethrow_exception(pending_);
@@ -93,7 +139,7 @@ class CallbackObserver final : public app::IngestObserver {
     const py::gil_scoped_acquire gil;
     try {
       if (PyErr_CheckSignals() != 0) throw py::error_already_set();
-      if (!callback_.is_none()) callback_(event, what, a, b);
+      if (!event.empty() && !callback_.is_none()) callback_(event, what, a, b);
     } catch (...) {
       pending_ = std::current_exception();
     }
@@ -116,7 +162,8 @@ void RegisterApp(py::module_& m) {
       },
       py::arg("db"), "Opens the database read-only; raises DatabaseError when it is not one.");
   m.def("_runs", &RunsJson, py::arg("db"), py::call_guard<py::gil_scoped_release>());
-  m.def("_scores", &ScoresJson, py::arg("db"), py::call_guard<py::gil_scoped_release>());
+  m.def("_scores", &ScoresJson, py::arg("db"), py::arg("metric"), py::arg("tensor"),
+        py::call_guard<py::gil_scoped_release>());
 
   py::class_<Selection>(m, "_Selection")
       .def(py::init<>())
@@ -124,7 +171,8 @@ void RegisterApp(py::module_& m) {
       .def_readwrite("tensor", &Selection::tensor)
       .def_readwrite("checkpoint", &Selection::checkpoint)
       .def_readwrite("within", &Selection::within)
-      .def_readwrite("collapse_fraction", &Selection::collapse_fraction);
+      .def_readwrite("collapse_fraction", &Selection::collapse_fraction)
+      .def_readwrite("alpha_target", &Selection::alpha_target);
 
   m.def(
       "_leaderboard",
@@ -144,12 +192,12 @@ void RegisterApp(py::module_& m) {
       py::arg("db"), py::arg("selection"));
   m.def(
       "_marginals",
-      [](const std::string& db, const Selection& s) {
+      [](const std::string& db, const Selection& s, const std::string& by) {
         const ranking::Leaderboard board = app::LoadLeaderboard(Resolve(db, s));
-        return WithNotes(board.notes, app::RenderMarginals(board, ranking::Marginals(board),
+        return WithNotes(board.notes, app::RenderMarginals(board, app::MarginalsOf(board, by),
                                                            app::ExportFormat::kJson));
       },
-      py::arg("db"), py::arg("selection"));
+      py::arg("db"), py::arg("selection"), py::arg("by") = "");
   m.def(
       "_validate",
       [](const std::string& db, const Selection& s, const std::string& labels,
@@ -168,21 +216,25 @@ void RegisterApp(py::module_& m) {
       py::arg("db"), py::arg("selection"), py::arg("labels"), py::arg("label_column"),
       py::arg("lower_is_better"));
 
+  py::class_<IngestSettings>(m, "_IngestSettings")
+      .def(py::init<>())
+      .def_readwrite("roots", &IngestSettings::roots)
+      .def_readwrite("db", &IngestSettings::db)
+      .def_readwrite("jobs", &IngestSettings::jobs)
+      .def_readwrite("tensors", &IngestSettings::tensors)
+      .def_readwrite("eps", &IngestSettings::eps)
+      .def_readwrite("max_samples", &IngestSettings::max_samples)
+      .def_readwrite("seed", &IngestSettings::seed)
+      .def_readwrite("max_memory", &IngestSettings::max_memory)
+      .def_readwrite("flatten", &IngestSettings::flatten)
+      .def_readwrite("layout", &IngestSettings::layout)
+      .def_readwrite("seed_keys", &IngestSettings::seed_keys)
+      .def_readwrite("ignore_keys", &IngestSettings::ignore_keys)
+      .def_readwrite("settle_seconds", &IngestSettings::settle_seconds);
   m.def(
       "_ingest",
-      [](const std::vector<std::string>& roots, const std::string& db, int jobs,
-         const std::vector<std::string>& tensors, double eps, std::int64_t max_samples,
-         std::uint64_t seed, bool flatten, double settle_seconds, py::object progress) {
-        app::IngestOptions options;
-        options.roots = roots;
-        options.db_path = db;
-        options.jobs = jobs;
-        options.tensors = tensors;
-        options.rankme.eps = eps;
-        options.rankme.max_samples = max_samples;
-        options.rankme.seed = seed;
-        options.stream.flatten = flatten;
-        options.settle_seconds = settle_seconds;
+      [](const IngestSettings& settings, py::object progress) {
+        const app::IngestOptions options = Resolve(settings);
         CallbackObserver observer(std::move(progress));
         app::IngestSummary summary;
         {
@@ -190,28 +242,9 @@ void RegisterApp(py::module_& m) {
           summary = app::Ingest(options, &observer);
         }
         observer.RaisePending();
-        // `rankme ingest --json`.
-        const json out = {{"database", options.db_path},
-                          {"sweeps", summary.sweeps},
-                          {"runs", summary.runs},
-                          {"configurations", summary.configurations},
-                          {"checkpoints", summary.checkpoints},
-                          {"sources", summary.sources},
-                          {"scored", summary.scored},
-                          {"reused", summary.reused},
-                          {"unchanged", summary.unchanged},
-                          {"touched", summary.touched},
-                          {"failed", summary.failed},
-                          {"not_ready", summary.not_ready},
-                          {"missing", summary.missing},
-                          {"files_read", summary.files_read},
-                          {"seconds", summary.seconds},
-                          {"warnings", summary.warnings}};
-        return out.dump();
+        return app::RenderIngestJson(summary, options.db_path);
       },
-      py::arg("roots"), py::arg("db"), py::arg("jobs"), py::arg("tensors"), py::arg("eps"),
-      py::arg("max_samples"), py::arg("seed"), py::arg("flatten"), py::arg("settle_seconds"),
-      py::arg("progress"));
+      py::arg("settings"), py::arg("progress"));
 }
 
 }  // namespace rankme::python

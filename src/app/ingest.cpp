@@ -23,6 +23,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// How often the writer asks the observer whether to stop while no outcome arrives.
+constexpr auto kStopPoll = std::chrono::milliseconds(100);
+
 // The run as discovery decided it: roles and names are recorded, never worked out again here.
 store::RunUpsert ToRunUpsert(const discovery::DiscoveredRun& run) {
   store::RunUpsert upsert;
@@ -173,6 +176,10 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
     summary.unchanged += unchanged_here;
     const auto total = static_cast<std::int64_t>(pipeline.work.size());
     if (observer) observer->OnPlan(sweep.root, total, unchanged_here);
+    if (observer != nullptr && observer->StopRequested()) {
+      summary.stopped = true;
+      break;
+    }
 
     // Workers score; this thread writes, committing the outcomes gathered so far each time.
     const int workers = static_cast<int>(std::min<std::size_t>(jobs, pipeline.work.size()));
@@ -200,12 +207,25 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
       });
     }
     std::int64_t done = 0;
+    // Asks the observer whether to stop; once it says so, no worker takes new work.
+    const auto poll_stop = [&] {
+      if (summary.stopped || observer == nullptr || !observer->StopRequested()) return;
+      summary.stopped = true;
+      pipeline.next = pipeline.work.size();
+    };
     while (true) {
       std::deque<std::pair<std::size_t, IngestOutcome>> batch;
       {
         std::unique_lock lock(pipeline.mutex);
-        const auto all_done = [&] { return pipeline.finished_workers == threads.size(); };
-        pipeline.ready.wait(lock, [&] { return !pipeline.outcomes.empty() || all_done(); });
+        const auto news = [&] {
+          return !pipeline.outcomes.empty() || pipeline.finished_workers == threads.size();
+        };
+        while (!summary.stopped && !pipeline.ready.wait_for(lock, kStopPoll, news)) {
+          lock.unlock();  // the observer may take locks of its own (Python's GIL)
+          poll_stop();
+          lock.lock();
+        }
+        pipeline.ready.wait(lock, news);
         if (pipeline.outcomes.empty()) break;  // every worker finished and all is written
         batch.swap(pipeline.outcomes);
       }
@@ -225,9 +245,11 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
         ++done;
         if (observer) observer->OnSource(done, total, pipeline.work[index].label, outcome.kind);
       }
+      poll_stop();
     }
     for (auto& thread : threads) thread.join();
     if (pipeline.error) std::rethrow_exception(pipeline.error);
+    if (summary.stopped) break;  // sources not read keep their rows; the next ingest sees them
 
     store::WriteTransaction transaction(db);
     summary.missing += catalog.MarkMissing(sweep_id, seen_runs, seen_sources);
@@ -236,7 +258,7 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
   // A --tensor name that no file holds scores nothing: say so rather than finish silently.
   tensors_seen.erase("");
   for (const std::string& asked : options.tensors) {
-    if (tensors_seen.count(asked) > 0) continue;
+    if (summary.stopped || tensors_seen.count(asked) > 0) continue;  // stopped: not all seen
     std::string seen;
     for (const std::string& name : tensors_seen) seen += (seen.empty() ? "" : ", ") + name;
     summary.warnings.push_back("--tensor " + asked + ": no file of the sweep holds a tensor of "
@@ -246,6 +268,28 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
   summary.configurations = static_cast<std::int64_t>(configurations.size());
   summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return summary;
+}
+
+std::string RenderIngestJson(const IngestSummary& summary, const std::string& db_path) {
+  return internal::JsonDocument({{"database", db_path},
+                                 {"sweeps", summary.sweeps},
+                                 {"runs", summary.runs},
+                                 {"configurations", summary.configurations},
+                                 {"checkpoints", summary.checkpoints},
+                                 {"sources", summary.sources},
+                                 {"scored", summary.scored},
+                                 {"scored_by_method", summary.scored_by_method},
+                                 {"reused", summary.reused},
+                                 {"unchanged", summary.unchanged},
+                                 {"touched", summary.touched},
+                                 {"failed", summary.failed},
+                                 {"not_ready", summary.not_ready},
+                                 {"missing", summary.missing},
+                                 {"files_read", summary.files_read},
+                                 {"seconds", summary.seconds},
+                                 {"warnings", summary.warnings},
+                                 {"notes", summary.notes},
+                                 {"stopped", summary.stopped}});
 }
 
 }  // namespace rankme::app

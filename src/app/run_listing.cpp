@@ -113,6 +113,35 @@ RunDetail ShowRun(const std::string& db_path, const std::string& which) {
   return detail;
 }
 
+std::vector<CheckpointScore> ListScores(const std::string& db_path, const ScoreFilter& filter) {
+  store::Database db = OpenForReading(db_path);
+  store::Catalog catalog(db);
+  std::map<std::int64_t, std::vector<CheckpointScore>> by_run;  // each in ShowRun's order
+  for (auto& s : catalog.Scores(filter.metric)) {
+    if (filter.tensor.empty() || s.tensor == filter.tensor)
+      by_run[s.run_id].push_back(std::move(s));
+  }
+  std::vector<CheckpointScore> out;
+  for (const auto& run : catalog.Runs()) {
+    auto found = by_run.find(run.run_id);
+    if (found == by_run.end()) continue;
+    for (auto& s : found->second) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::string RenderScoresJson(const std::vector<CheckpointScore>& scores) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& s : scores) {
+    nlohmann::json row = ScoreJson(s);
+    row["run"] = s.run;
+    row["config_id"] = s.config_id;
+    row["seed"] = s.seed ? nlohmann::json(*s.seed) : nlohmann::json(nullptr);
+    out.push_back(std::move(row));
+  }
+  return internal::JsonDocument(out);
+}
+
 std::string RenderRunsJson(const std::vector<RunOverview>& runs) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& r : runs) {

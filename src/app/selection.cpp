@@ -147,6 +147,21 @@ ValidateReport ValidateWithLabels(const ValidateOptions& options) {
   return report;
 }
 
+std::vector<ranking::MarginalRow> MarginalsOf(const ranking::Leaderboard& board,
+                                              const std::string& key) {
+  auto rows = ranking::Marginals(board);
+  if (key.empty()) return rows;
+  const std::string name = board.KeyName(key);  // its name, or as a config wrote it
+  std::erase_if(rows, [&](const ranking::MarginalRow& m) { return m.key != name; });
+  if (rows.empty()) {
+    throw UsageError(fmt::format("--by {}: not a hyperparameter that varies; varying: {}", key,
+                                 board.varying_keys.empty()
+                                     ? std::string("none")
+                                     : fmt::format("{}", fmt::join(board.varying_keys, ", "))));
+  }
+  return rows;
+}
+
 ExportFormat ParseExportFormat(const std::string& name) {
   if (name == "table" || name == "text") return ExportFormat::kTable;
   if (name == "md" || name == "markdown") return ExportFormat::kMarkdown;

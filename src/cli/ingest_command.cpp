@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <memory>
-#include <nlohmann/json.hpp>
 
 #include "cli/command_table.h"
 #include "cli/common.h"
@@ -103,25 +102,7 @@ int Run(IngestCliOptions& o) {
     if (!o.quiet) PrintNote(note);
   }
   if (o.json) {
-    nlohmann::json out = {{"database", options.db_path},
-                          {"sweeps", summary.sweeps},
-                          {"runs", summary.runs},
-                          {"configurations", summary.configurations},
-                          {"checkpoints", summary.checkpoints},
-                          {"sources", summary.sources},
-                          {"scored", summary.scored},
-                          {"scored_by_method", summary.scored_by_method},
-                          {"reused", summary.reused},
-                          {"unchanged", summary.unchanged},
-                          {"touched", summary.touched},
-                          {"failed", summary.failed},
-                          {"not_ready", summary.not_ready},
-                          {"missing", summary.missing},
-                          {"files_read", summary.files_read},
-                          {"seconds", summary.seconds},
-                          {"warnings", summary.warnings},
-                          {"notes", summary.notes}};
-    PrintJson(out);
+    PrintOut(app::RenderIngestJson(summary, options.db_path));
   } else {
     std::string by_method;  // " (gram32 3, qr 1)": how many tensors each tier scored
     for (const auto& [method, count] : summary.scored_by_method) {

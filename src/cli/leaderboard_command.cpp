@@ -1,13 +1,10 @@
 // `rankme leaderboard`: ranked configurations, seeds aggregated, in the formats people paste.
-#include <fmt/format.h>
-
 #include <memory>
 
 #include "cli/command_table.h"
 #include "cli/common.h"
 #include "cli/option_checks.h"
 #include "cli/selection_flags.h"
-#include "rankme/core/error.h"
 
 namespace rankme::cli {
 
@@ -27,15 +24,7 @@ int Run(const LeaderboardCliOptions& o) {
   const ranking::Leaderboard board = app::LoadLeaderboard(options);
   PrintNotes(board);
   if (!o.by.empty()) {
-    auto rows = ranking::Marginals(board);
-    const std::string by = board.KeyName(o.by);  // its name, or as a config wrote it
-    std::erase_if(rows, [&](const ranking::MarginalRow& m) { return m.key != by; });
-    if (rows.empty()) {
-      throw UsageError(fmt::format("--by {}: not a hyperparameter that varies; varying: {}", o.by,
-                                   board.varying_keys.empty()
-                                       ? std::string("none")
-                                       : fmt::format("{}", fmt::join(board.varying_keys, ", "))));
-    }
+    const auto rows = app::MarginalsOf(board, o.by);
     o.output.Emit(app::RenderMarginals(board, rows, format));
     return 0;
   }

@@ -228,3 +228,20 @@ TEST_CASE("best and marginals from a generated database", "[ranking]") {
   CHECK(marginals[0].value == "0.001");
   CHECK(marginals[2].mean == Approx(m2));
 }
+
+TEST_CASE("MarginalsOf keeps one varying key, and names the varying keys for another", "[app]") {
+  testing::TempDir dir;
+  app::SelectionOptions options;
+  options.db_path = WriteDatabase(dir);
+  const auto board = app::LoadLeaderboard(options);
+  const auto every = app::MarginalsOf(board);
+  CHECK(every.size() == ranking::Marginals(board).size());
+  const auto lr = app::MarginalsOf(board, "lr");
+  REQUIRE(lr.size() == 3);
+  for (const auto& row : lr) CHECK(row.key == "lr");
+  // method is the same everywhere (it does not vary), seed is no hyperparameter.
+  for (const std::string key : {"method", "seed", "nothing"}) {
+    CHECK_THROWS_WITH(app::MarginalsOf(board, key),
+                      Catch::Contains("not a hyperparameter that varies; varying: lr"));
+  }
+}

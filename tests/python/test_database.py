@@ -7,36 +7,22 @@ import shutil
 import subprocess
 
 import pytest
+from real_sweep import SWEEP, cli, labels_file
 
 import rankme
 
 pytestmark = pytest.mark.skipif("RANKME" not in os.environ, reason="needs $RANKME (CTest)")
 
-SWEEP = os.path.join(os.environ.get("RANKME_TEST_DATA_DIR", ""), "real_sweep_small")
-
-
-def cli(*args):
-    out = subprocess.run(
-        [os.environ["RANKME"], *args], check=True, capture_output=True, text=True
-    ).stdout
-    return json.loads(out)
-
-
-@pytest.fixture(scope="module")
-def sweep_db(tmp_path_factory):
-    db = str(tmp_path_factory.mktemp("db") / "r.db")
-    events = []
-    summary = rankme.ingest(SWEEP, db=db, jobs=1, progress=lambda *e: events.append(e))
-    return db, summary, events
-
 
 def test_ingest_summary_equals_the_cli(sweep_db, tmp_path):
     db, summary, events = sweep_db
     expected = cli("ingest", SWEEP, "--db", str(tmp_path / "cli.db"), "-q", "-j", "1", "--json")
-    for key in ("sweeps", "runs", "configurations", "checkpoints", "sources", "scored",
-                "failed", "not_ready", "missing", "files_read"):
-        assert summary[key] == expected[key], key
+    assert sorted(summary) == sorted(expected)  # the same document, from the same app function
+    for key in expected:
+        if key not in ("database", "seconds"):
+            assert summary[key] == expected[key], key
     assert summary["database"] == db and summary["scored"] > 0
+    assert sum(summary["scored_by_method"].values()) == summary["scored"]
 
 
 def test_ingest_reports_progress(sweep_db):
@@ -55,15 +41,29 @@ def test_ingest_again_scores_nothing(sweep_db):
     assert again["scored"] == 0 and again["unchanged"] == first["sources"]
 
 
-def test_progress_callback_error_is_raised_after_the_ingest(tmp_path):
-    def fail(*event):
-        raise RuntimeError("stop")
+def test_ingest_takes_the_commands_discovery_flags(tmp_path):
+    # --seed-key and --ignore-key change what a configuration is: the same runs either way.
+    flags = {"seed_keys": ["seed", "*.seed"], "ignore_keys": ["optim.lr", "lr"]}
+    mine, theirs = str(tmp_path / "mine.db"), str(tmp_path / "theirs.db")
+    rankme.ingest(SWEEP, db=mine, jobs=1, max_samples=100, **flags)
+    cli("ingest", SWEEP, "--db", theirs, "-q", "-j", "1", "--json", "--max-samples", "100",
+        "--seed-key", "seed", "--seed-key", "*.seed", "--ignore-key", "optim.lr",
+        "--ignore-key", "lr")
+    runs = rankme.open(mine, frames=False).runs()
+    assert runs == cli("runs", "--db", theirs, "--json")
+    assert all("lr" not in r["hyperparameters"] and "optim.lr" not in r["hyperparameters"]
+               for r in runs)
+    scores = rankme.open(mine, frames=False).scores(metric="rankme")
+    assert scores and all(s["rows_used"] <= 100 for s in scores)
 
-    db = str(tmp_path / "x.db")
-    with pytest.raises(RuntimeError, match="stop"):
-        rankme.ingest(SWEEP, db=db, jobs=1, progress=fail)
-    # The ingest itself completed and left a consistent database.
-    assert len(rankme.open(db, frames=False).runs()) == len(cli("runs", "--db", db, "--json"))
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"eps": -1.0}, "eps"), ({"max_samples": -2}, "max_samples"), ({"jobs": -1}, "jobs"),
+    ({"settle_seconds": float("nan")}, "settle_seconds"),
+])
+def test_ingest_refuses_what_the_command_refuses(tmp_path, kwargs, message):
+    with pytest.raises(rankme.UsageError, match=message):
+        rankme.ingest(SWEEP, db=str(tmp_path / "x.db"), **kwargs)
 
 
 def test_runs_equal_the_cli(sweep_db):
@@ -117,18 +117,6 @@ def test_scores_filter_by_metric_and_tensor(sweep_db):
     assert d.scores(metric="no_such_metric") == []
 
 
-def test_score_frames_carry_the_metric_column(sweep_db):
-    pytest.importorskip("pandas")
-    db, _, _ = sweep_db
-    frame = rankme.open(db).scores()
-    assert set(frame["metric"]) == set(METRICS)
-    wide = frame[frame["tensor"] == "embeddings"].pivot(
-        index=["run", "checkpoint"], columns="metric", values="value")
-    assert sorted(wide.columns) == sorted(m for m in METRICS if m != "lidar")
-    empty = rankme.open(db).scores(metric="no_such_metric")
-    assert len(empty) == 0 and "metric" in empty.columns and "value" in empty.columns
-
-
 @pytest.mark.parametrize("metric", METRICS)
 def test_rankings_of_every_metric_equal_the_cli(sweep_db, metric):
     db, _, _ = sweep_db
@@ -137,9 +125,6 @@ def test_rankings_of_every_metric_equal_the_cli(sweep_db, metric):
     board = cli("leaderboard", "--db", db, "--format", "json", *flags)
     assert d.leaderboard(metric=metric, within="method") == board["configurations"]
     assert d.best(metric=metric, within="method") == cli("best", "--db", db, "--json", *flags)
-    frame = rankme.open(db).leaderboard(metric=metric)
-    if not isinstance(frame, list):
-        assert frame.attrs["metric"] == metric
 
 
 SELECTIONS = [
@@ -163,6 +148,43 @@ def test_rankings_equal_the_cli(sweep_db, kwargs, flags):
     assert d.best(**kwargs) == cli("best", "--db", db, "--json", *flags)
 
 
+@pytest.mark.parametrize("kwargs,flags", [
+    ({"metric": "alpha_req", "alpha_target": 0.5}, ["--metric", "alpha_req", "--alpha-target",
+                                                    "0.5"]),
+    ({"metric": "alpha_req", "alpha_target": 2.0, "within": "method"},
+     ["--metric", "alpha_req", "--alpha-target", "2", "--within", "method"]),
+    ({"metric": "stable_rank", "tensor": "representations", "checkpoint": "best"},
+     ["--metric", "stable_rank", "--tensor", "representations", "--checkpoint", "best"]),
+])
+def test_every_option_of_the_commands_gives_their_numbers(sweep_db, kwargs, flags):
+    db, _, _ = sweep_db
+    d = rankme.open(db, frames=False)
+    assert d.leaderboard(**kwargs) == cli("leaderboard", "--db", db, "--format", "json",
+                                          *flags)["configurations"]
+    assert d.marginals(**kwargs) == cli("marginals", "--db", db, "--format", "json",
+                                        *flags)["marginals"]
+    best = d.best(**kwargs)
+    assert best == cli("best", "--db", db, "--json", *flags)
+    assert best["second_opinions"], "best carries what every other signal picks"
+
+
+def test_alpha_target_changes_the_ranking(sweep_db):
+    db, _, _ = sweep_db
+    d = rankme.open(db, frames=False)
+    near, far = (d.leaderboard(metric="alpha_req", alpha_target=t) for t in (0.0, 5.0))
+    assert near != far
+
+
+def test_marginals_by_one_key_equal_the_leaderboard_by(sweep_db):
+    db, _, _ = sweep_db
+    d = rankme.open(db, frames=False)
+    expected = cli("leaderboard", "--db", db, "--format", "json", "--by", "method")
+    assert d.marginals(by="method") == expected["marginals"]
+    assert {m["key"] for m in expected["marginals"]} == {"method"}
+    with pytest.raises(rankme.UsageError, match="not a hyperparameter that varies"):
+        d.marginals(by="no_such_key")
+
+
 def test_leaderboard_top(sweep_db):
     db, _, _ = sweep_db
     board = cli("leaderboard", "--db", db, "--format", "json", "--top", "1", "--within", "method")
@@ -171,43 +193,46 @@ def test_leaderboard_top(sweep_db):
     ]
 
 
-def labels_file(tmp_path):
-    out = []
-    for r in json.load(open(os.path.join(SWEEP, "ground_truth.json"))):
-        e = {"run": r["run_dir"], "probe": r["linear_probe_acc"]}
-        if r["name_step"] is not None:
-            e["step"] = r["name_step"]
-        else:
-            e["epoch"] = r["name_epoch"]
-        out.append(e)
-    path = tmp_path / "labels.json"
-    path.write_text(json.dumps(out))
-    return str(path)
+VALIDATIONS = [
+    ({"within": "method"}, ["--within", "method"]),
+    ({"metric": "alpha_req", "alpha_target": 0.5}, ["--metric", "alpha_req", "--alpha-target",
+                                                    "0.5"]),
+    ({"tensor": "representations", "checkpoint": "best"},
+     ["--tensor", "representations", "--checkpoint", "best"]),
+]
 
 
-def test_validate_equals_the_cli(sweep_db, tmp_path):
+@pytest.mark.parametrize("kwargs,flags", VALIDATIONS)
+def test_validate_equals_the_cli(sweep_db, tmp_path, kwargs, flags):
     db, _, _ = sweep_db
     labels = labels_file(tmp_path)
     mine, theirs = str(tmp_path / "mine.db"), str(tmp_path / "theirs.db")
     shutil.copy(db, mine)
     shutil.copy(db, theirs)
-    expected = cli("validate", "--db", theirs, "--labels", labels, "--within", "method",
-                   "--format", "json")
-    got = rankme.open(mine, frames=False).validate(labels=labels, within="method")
-    assert got == expected["agreement"] and len(got) == 3
+    expected = cli("validate", "--db", theirs, "--labels", labels, "--format", "json", *flags)
+    d = rankme.open(mine, frames=False)
+    got = d.validate(labels=labels, **kwargs)
+    assert got == expected["agreement"] and len(got) >= 1
+    # The table of every signal, as `validate --signals` prints it, and the whole document.
+    signals = cli("validate", "--db", theirs, "--format", "json", "--signals", *flags)
+    assert d.validate(signals=True, **kwargs) == signals["signals"] == expected["signals"]
+    assert len(signals["signals"]) > 1 and any(s["ranked"] for s in signals["signals"])
+    document = d.validate_document(**kwargs)
+    assert document == cli("validate", "--db", theirs, "--format", "json", *flags)
+    assert document["imported"] == 0  # the stored labels, as the command without --labels
 
 
-def test_frames_carry_the_same_numbers(sweep_db):
-    pandas = pytest.importorskip("pandas")
+def test_validate_lower_is_better_equals_the_cli(sweep_db, tmp_path):
     db, _, _ = sweep_db
-    rows = rankme.open(db, frames=False).leaderboard(within="method")
-    frame = rankme.open(db).leaderboard(within="method")
-    assert isinstance(frame, pandas.DataFrame)
-    assert frame["mean"].tolist() == [r["mean"] for r in rows]
-    assert frame["config_id"].tolist() == [r["config_id"] for r in rows]
-    assert frame.attrs["metric"] == "rankme" and frame.attrs["within"] == "method"
-    runs = rankme.open(db).runs()
-    assert len(runs) == len(rankme.open(db, frames=False).runs())
+    labels = labels_file(tmp_path)
+    mine, theirs = str(tmp_path / "mine.db"), str(tmp_path / "theirs.db")
+    shutil.copy(db, mine)
+    shutil.copy(db, theirs)
+    expected = cli("validate", "--db", theirs, "--labels", labels, "--label-column", "probe",
+                   "--lower-is-better", "--format", "json")
+    got = rankme.open(mine, frames=False).validate_document(
+        labels=labels, label_column="probe", lower_is_better=True)
+    assert got == expected
 
 
 def test_database_errors(tmp_path):

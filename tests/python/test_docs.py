@@ -1,41 +1,29 @@
-"""Every ```python block of docs/python.md runs (each in a fresh namespace, in a folder holding
-sweeps/my_sweep = tests/data/real_sweep_small); blocks importing torch or Lightning are skipped
-when those are not installed."""
-
-import importlib.util
-import os
-import re
-import shutil
-import sys
+"""The documentation's examples that need numpy and pandas only run (see doc_examples.py); the
+README's "From Python" section shows scoring a tensor, the leaderboard as a pandas frame and the
+Lightning callback."""
 
 import pytest
 
-SOURCE = os.environ.get("RANKME_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
-DOC = os.path.join(SOURCE, "docs", "python.md")
-BLOCKS = re.findall(r"```python\n(.*?)```", open(DOC).read(), re.S)
+pytest.importorskip("pandas")
+import doc_examples  # noqa: E402
+
+EXAMPLES = doc_examples.selected("plain")
 
 
-def missing_module(code):
-    for name in re.findall(r"^import ([\w.]+)|^from ([\w.]+) import", code, re.M):
-        top = (name[0] or name[1]).split(".")[0]
-        if importlib.util.find_spec(top) is None:
-            return top
-    return None
+def test_the_readme_shows_a_tensor_the_leaderboard_in_pandas_and_the_lightning_callback():
+    readme = doc_examples.examples()
+    blocks = [code for name, code in readme.items() if name.startswith("README.md")]
+    assert any("rankme.score(" in c and "torch" in doc_examples.imports(c) for c in blocks)
+    assert any(".leaderboard(" in c and doc_examples.kind(c) == "plain" for c in blocks)
+    assert any("RankmeCallback" in c and doc_examples.kind(c) == "lightning" for c in blocks)
+    assert len(doc_examples.examples()) >= 8
 
 
-def test_the_doc_has_examples():
-    assert len(BLOCKS) >= 5
+def test_every_example_is_run_by_one_test_file():
+    kinds = {doc_examples.kind(code) for code in doc_examples.examples().values()}
+    assert kinds <= {"plain", "torch", "lightning"}
 
 
-@pytest.mark.parametrize("index", range(len(BLOCKS)))
-def test_doc_example_runs(index, tmp_path, monkeypatch):
-    code = BLOCKS[index]
-    monkeypatch.syspath_prepend(os.path.join(SOURCE, "contrib"))
-    absent = missing_module(code)
-    if absent:
-        pytest.skip(f"needs {absent}")
-    sweep = os.path.join(os.environ["RANKME_TEST_DATA_DIR"], "real_sweep_small")
-    shutil.copytree(sweep, tmp_path / "sweeps" / "my_sweep")
-    monkeypatch.chdir(tmp_path)
-    exec(compile(code, f"{DOC}:block{index}", "exec"), {"__name__": "__doc_example__"})
-    sys.stdout.flush()
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_doc_example_runs(name, tmp_path, monkeypatch):
+    doc_examples.run(name, EXAMPLES[name], tmp_path, monkeypatch)

@@ -65,6 +65,17 @@ def test_scoring_a_large_array_makes_no_copy_of_it(dtype, layout, view):
     assert growth_mb < OWN_MEMORY_MB, f"peak grew by {growth_mb} MB scoring {array_mb} MB"
 
 
+def test_scoring_a_2_gb_float32_array_makes_no_copy_of_it():
+    # The figure: 2 GiB of float32 (2 097 152 x 256), every row scored.
+    out = run_python(
+        PEAK_SCRIPT.format(rows=2097152, cols=256, dtype="float32", layout="C", view="z"),
+        timeout=600,
+    )
+    array_mb, growth_mb, rows_used = (int(v) for v in out.split())
+    assert array_mb == 2048 and rows_used == 2097152
+    assert growth_mb < OWN_MEMORY_MB, f"peak grew by {growth_mb} MB scoring {array_mb} MB"
+
+
 def test_the_peak_measurement_sees_a_copy():
     # The measurement itself: a float32 copy made inside the measured call is seen.
     out = run_python(

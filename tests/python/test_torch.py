@@ -1,5 +1,6 @@
-"""rankme.score on torch CPU tensors (skipped without torch): float16 and bfloat16 read in place,
-equal to the numpy path and to `rankme score` on the same tensor saved as .pt."""
+"""rankme.score and rankme.lidar on torch CPU tensors (the file skips without torch): float16 and
+bfloat16 read in place, equal to the numpy path, to float64 numpy references and to `rankme
+score` on the same tensor saved as .pt."""
 
 import json
 import os
@@ -13,6 +14,8 @@ import pytest
 import rankme
 
 torch = pytest.importorskip("torch")
+from references import cli_score, reference_lidar  # noqa: E402
+from test_lidar import clustered  # noqa: E402
 
 
 def reference_rankme(z, eps=1e-7):
@@ -97,3 +100,25 @@ def test_bfloat16_tensor_is_not_upcast_as_a_whole():
     tensor_mb, growth_mb = (int(v) for v in out.stdout.split())
     assert tensor_mb == 400
     assert growth_mb < 200, growth_mb  # a float32 upcast would add 800 MB
+
+
+def test_torch_views_are_scored_in_their_dtype():
+    views = clustered(120, 8, 32, seed=1)
+    t = torch.from_numpy(views)
+    assert rankme.lidar(t)["value"] == rankme.lidar(views)["value"]
+    b = t.to(torch.bfloat16)
+    result = rankme.lidar(b)
+    expected, _ = reference_lidar(b.float().numpy())
+    assert result["dtype"] == "bfloat16"
+    assert abs(result["value"] - expected) <= 1e-6 * expected
+
+
+@pytest.mark.skipif("RANKME" not in os.environ, reason="needs $RANKME (run through CTest)")
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16", "float32"])
+def test_torch_lidar_equals_the_cli_on_a_saved_pt(dtype, tmp_path):
+    t = torch.from_numpy(clustered(120, 8, 32, seed=1)).to(getattr(torch, dtype))
+    torch.save({"embeddings": t[:, 0].contiguous(), "embeddings_views": t}, tmp_path / "ckpt.pt")
+    cli = cli_score(f"{tmp_path / 'ckpt.pt'}#embeddings_views")
+    mine = rankme.lidar(t)
+    assert mine["value"] == cli["metrics"]["lidar"]["value"]
+    assert mine["metrics"] == cli["metrics"] and mine["dtype"] == cli["dtype"] == dtype

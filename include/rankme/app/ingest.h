@@ -40,6 +40,9 @@ struct IngestSummary {
   double seconds = 0;
   std::vector<std::string> warnings;  ///< discovery warnings and failures, one line each
   std::vector<std::string> notes;     ///< how hyperparameters were named, where that needs saying
+  /// The observer asked to stop (IngestObserver::StopRequested): the work in flight was
+  /// finished and committed, the rest left for the next ingest.
+  bool stopped = false;
 };
 
 /// Progress reports from Ingest, called on the calling thread.
@@ -51,6 +54,11 @@ class IngestObserver {
   /// One source finished; `outcome` is ok | touched | failed | not_ready.
   virtual void OnSource(std::int64_t done, std::int64_t total, const std::string& label,
                         const std::string& outcome) = 0;
+  /// Polled on the calling thread while workers score (after each commit, and at least every
+  /// 100 ms): true stops handing out work; what the workers are scoring is finished and
+  /// committed, nothing more is read, and Ingest returns with IngestSummary::stopped (e.g.
+  /// Ctrl-C in Python).
+  virtual bool StopRequested() { return false; }
 };
 
 /// Discovers every sweep in options.roots, stores runs, configurations and checkpoints, and
@@ -61,5 +69,9 @@ class IngestObserver {
 /// sweep; it is stored with its reason and retried next time. Throws only for a database
 /// problem (StoreError), an unreadable root (IoError) or a bad layout file (ConfigError).
 IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer = nullptr);
+
+/// `rankme ingest --json`: the summary's counts, scored_by_method, seconds and warnings, with
+/// the database path, as one JSON document.
+std::string RenderIngestJson(const IngestSummary& summary, const std::string& db_path);
 
 }  // namespace rankme::app

@@ -37,6 +37,20 @@ std::vector<RunOverview> ListRuns(const std::string& db_path);
 /// UsageError naming the candidates when none or several runs match.
 RunDetail ShowRun(const std::string& db_path, const std::string& which);
 
+/// Which stored scores ListScores returns: empty fields keep every one.
+struct ScoreFilter {
+  std::string metric;  ///< e.g. "rankme"
+  std::string tensor;  ///< e.g. "embeddings"
+};
+
+/// Every stored score of every run in one read of the database: runs in ListRuns' order, each
+/// run's scores in ShowRun's (by checkpoint order, then tensor and settings).
+std::vector<CheckpointScore> ListScores(const std::string& db_path, const ScoreFilter& filter = {});
+
+/// The scores as `rankme show RUN --json` lists them (its "scores"), each with its run's name,
+/// config_id and seed.
+std::string RenderScoresJson(const std::vector<CheckpointScore>& scores);
+
 /// `rankme runs --json`: one object per run. Always valid JSON, whatever the names hold.
 std::string RenderRunsJson(const std::vector<RunOverview>& runs);
 

@@ -30,6 +30,12 @@ struct SelectionOptions {
 /// is not a rankme database, UsageError for an unknown tensor or `within` key.
 ranking::Leaderboard LoadLeaderboard(const SelectionOptions& options);
 
+/// The marginals of the leaderboard (the mean value per value of each varying
+/// hyperparameter), of `key` alone when it is not empty (`leaderboard --by KEY`). Throws
+/// UsageError naming the varying keys when `key` is not one of them.
+std::vector<ranking::MarginalRow> MarginalsOf(const ranking::Leaderboard& board,
+                                              const std::string& key = "");
+
 /// What the pick would be with another tensor or checkpoint policy.
 struct Alternative {
   std::string what;       ///< e.g. "tensor representations", "checkpoint best"
