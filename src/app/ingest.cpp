@@ -154,6 +154,7 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
                 (run.relative_dir.empty() ? "." : run.relative_dir) + "/" + checkpoint.name;
             work.previous = catalog.TensorsOfSource(checkpoint_id, work.source);
             seen_sources.emplace_back(checkpoint_id, work.source);
+            work.incomplete = file.incomplete;
             ++summary.sources;
             std::string stat_key;
             try {

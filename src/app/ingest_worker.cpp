@@ -159,6 +159,8 @@ IngestOutcome ProcessWork(const IngestWork& work, const IngestOptions& options,
   try {
     stat_before = io::StatKey(work.paths);
     base.stat_key = stat_before;
+    // Shards with a piece missing would score part of the rows as if they were all of them.
+    if (!work.incomplete.empty()) throw DataError(work.incomplete, work.paths.front());
     outcome.read = true;
     const std::string hash = io::HashFiles(work.paths);
     base.content_hash = hash;
