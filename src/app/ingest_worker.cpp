@@ -182,7 +182,7 @@ IngestOutcome ProcessWork(const IngestWork& work, const IngestOptions& options,
       std::vector<std::string> files;
       for (const auto& path : work.paths)
         files.push_back(entry.name.empty() ? path : path + "#" + entry.name);
-      row.files_json = internal::JsonText(files);
+      row.files_json = internal::JsonNameList(files);
       row.rows = entry.shape[0];
       std::int64_t cols = 1;
       for (std::size_t i = 1; i < entry.shape.size(); ++i) cols *= entry.shape[i];

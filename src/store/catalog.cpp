@@ -13,7 +13,7 @@ namespace rankme::store {
 namespace {
 
 template <typename T>
-void BindOptional(SQLite::Statement& statement, int index, const std::optional<T>& value) {
+void BindOptional(Statement& statement, int index, const std::optional<T>& value) {
   if (value) {
     statement.bind(index, *value);
   } else {
@@ -175,7 +175,7 @@ void Catalog::ReplaceTensors(std::int64_t checkpoint_id, const std::string& sour
     const std::string now = NowUtc();
     std::set<std::string> names;
     for (const StoredTensor& t : tensors) {
-      names.insert(t.tensor);
+      names.insert(EscapeInvalidUtf8(t.tensor));  // as stored, to compare with stored names
       auto& upsert = impl.Prepare(
           "INSERT INTO tensors (checkpoint_id, source, tensor, files_json, stat_key, content_hash, "
           "rows, cols, dtype, status, error_kind, error_message, attempts, updated_at) "

@@ -142,12 +142,12 @@ StoreError StoreErrorFor(const std::string& path, const char* what, const SQLite
   return StoreError(std::string(what) + ": " + e.what(), path);
 }
 
-SQLite::Statement& Database::Impl::Prepare(const std::string& sql) {
+Statement& Database::Impl::Prepare(const std::string& sql) {
   auto it = statements.find(sql);
   if (it == statements.end()) {
-    it = statements.emplace(sql, std::make_unique<SQLite::Statement>(db, sql)).first;
+    it = statements.emplace(sql, std::make_unique<Statement>(db, sql)).first;
   }
-  SQLite::Statement& statement = *it->second;
+  Statement& statement = *it->second;
   statement.reset();
   statement.clearBindings();
   return statement;
