@@ -221,6 +221,24 @@ def make_hostile_torch():
     (OUT / "hostile_legacy.pt").write_bytes(magic + b"\x80\x02}q\x00.")
     p = Pickle().op(b"(" * 4 + b"t" * 5)
     write_torch_zip(OUT / "hostile_stack_underflow.pt", p.bytes(), {})
+    make_hostile_torch_names()
+
+
+def make_hostile_torch_names():
+    """Keys that flatten to one name: {"a.b": t0, "a": {"b": t1}, "x": {1: t2, "1": t3}, "ok": t4}
+    (a.b and x.1 are ambiguous; ok is not)."""
+    data = {str(i): np.full(8, i, dtype=np.float32).tobytes() for i in range(5)}
+
+    def tensor(p, key):
+        return p.tensor("FloatStorage", key, 8, 0, [4, 2], [2, 1])
+
+    p = Pickle().op(b"}")
+    tensor(p.text("a.b"), "0").op(b"s")
+    tensor(p.text("a").op(b"}").text("b"), "1").op(b"ss")
+    tensor(p.text("x").op(b"}").int(1), "2").op(b"s")
+    tensor(p.text("1"), "3").op(b"ss")
+    tensor(p.text("ok"), "4").op(b"s")
+    write_torch_zip(OUT / "hostile_name_collision.pt", p.bytes(), data)
 
 
 def swap_to_big_endian(src, dst):

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -29,6 +30,12 @@ int main(int argc, char** argv) {
   } catch (const rankme::Error& e) {
     rankme::cli::PrintNote(e.what());
     return static_cast<int>(e.exit_code());
+  } catch (const std::filesystem::filesystem_error& e) {
+    // A path the system refuses that a module did not translate: the path's problem (exit 2,
+    // as an IoError), not a bug of rankme's.
+    const rankme::IoError error(e.code().message(), e.path1().string());
+    rankme::cli::PrintNote(error.what());
+    return static_cast<int>(error.exit_code());
   } catch (const std::exception& e) {
     rankme::cli::PrintNote(std::string("internal error: ") + e.what());
     return static_cast<int>(rankme::ExitCode::kInternal);

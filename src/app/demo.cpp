@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -38,15 +39,30 @@ std::vector<SpectrumSpec> TourSpectra(std::int64_t d) {
   };
 }
 
+// Every std::filesystem call here takes an error_code: a folder the system refuses is an
+// IoError naming it (exit 2), never a std::filesystem::filesystem_error (exit 70).
+void MakeFolder(const fs::path& path) {
+  std::error_code ec;
+  fs::create_directories(path, ec);
+  if (ec) throw IoError("cannot make the demo folder: " + ec.message(), path.string());
+}
+
 void WriteText(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
+  MakeFolder(path.parent_path());
   std::ofstream out(path, std::ios::trunc);
   out << text;
   if (!out) throw IoError("cannot write", path.string());
 }
 
 std::string DefaultDir() {
-  std::string pattern = (fs::temp_directory_path() / "rankme-demo-XXXXXX").string();
+  std::error_code ec;
+  const fs::path temp = fs::temp_directory_path(ec);
+  if (ec) {
+    const char* tmpdir = std::getenv("TMPDIR");
+    throw IoError("no temporary folder for the demo (pass --dir): " + ec.message(),
+                  tmpdir != nullptr ? std::string("TMPDIR=") + tmpdir : "/tmp");
+  }
+  std::string pattern = (temp / "rankme-demo-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) {
     throw IoError("cannot create a temporary folder", pattern);
   }
@@ -85,7 +101,7 @@ void WriteSweep(const fs::path& root) {
           const auto values =
               metrics::MatrixWithSpectrum(n, d, sigma, static_cast<std::uint64_t>(1000 * job + s));
           const fs::path dir = run / "checkpoints" / fmt::format("step_{:06d}", steps[s]);
-          fs::create_directories(dir);
+          MakeFolder(dir);
           io::WriteNpyFloat32((dir / "embeddings.npy").string(), values, n, d);
         }
         ++job;

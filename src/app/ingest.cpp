@@ -12,6 +12,7 @@
 #include "app/ingest_internal.h"
 #include "app/json_text_internal.h"
 #include "rankme/core/error.h"
+#include "rankme/core/utf8_text.h"
 #include "rankme/discovery/config_key.h"
 #include "rankme/io/content_hash.h"
 #include "rankme/metrics/blas_runtime.h"
@@ -50,9 +51,12 @@ bool IsUnchanged(const std::vector<store::StoredTensor>& rows, const std::string
   if (rows.empty()) return false;
   for (const auto& row : rows) {
     if (row.status != "ok" || row.stat_key != stat_key || !row.content_hash) return false;
-    const bool selected = options.tensors.empty() ||
-                          std::find(options.tensors.begin(), options.tensors.end(), row.tensor) !=
-                              options.tensors.end();
+    // Stored names are escaped (EscapeInvalidUtf8); so are the asked ones before comparing.
+    const bool selected =
+        options.tensors.empty() ||
+        std::any_of(options.tensors.begin(), options.tensors.end(), [&](const std::string& asked) {
+          return EscapeInvalidUtf8(asked) == row.tensor;
+        });
     if (selected && !ScoresStored(catalog, *row.content_hash, row.tensor, options.rankme)) {
       return false;
     }
@@ -112,7 +116,7 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
   store::Database db = store::Database::Open(options.db_path);
   store::Catalog catalog(db);
   std::set<std::string> configurations;
-  std::set<std::string> tensors_seen;  // every tensor name of every file group
+  std::set<std::string> tensors_seen;  // every tensor name of every file group, as stored
 
   for (const std::string& root : options.roots) {
     const discovery::Sweep sweep = discovery::DiscoverSweep(root, options.discovery);
@@ -146,8 +150,9 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
             IngestWork work;
             work.checkpoint_id = checkpoint_id;
             work.paths = file.paths;
-            work.source = internal::JsonText(file.paths);
+            work.source = internal::JsonNameList(file.paths);
             work.tensor_hint = file.tensor;
+            work.incomplete = file.incomplete;
             work.label =
                 (run.relative_dir.empty() ? "." : run.relative_dir) + "/" + checkpoint.name;
             work.previous = catalog.TensorsOfSource(checkpoint_id, work.source);
@@ -159,9 +164,9 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
             } catch (const Error&) {
               // vanished since discovery: the worker records why
             }
-            for (const auto& row : work.previous) tensors_seen.insert(row.tensor);
-            if (!stat_key.empty() &&
-                IsUnchanged(work.previous, stat_key, options, catalog)) {
+            for (const auto& row : work.previous)
+              tensors_seen.insert(EscapeInvalidUtf8(row.tensor));
+            if (!stat_key.empty() && IsUnchanged(work.previous, stat_key, options, catalog)) {
               ++unchanged_here;
               continue;
             }
@@ -240,7 +245,7 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
         break;
       }
       for (const auto& [index, outcome] : batch) {
-        for (const auto& row : outcome.tensors) tensors_seen.insert(row.tensor);
+        for (const auto& row : outcome.tensors) tensors_seen.insert(EscapeInvalidUtf8(row.tensor));
         Count(summary, pipeline.work[index], outcome);
         ++done;
         if (observer) observer->OnSource(done, total, pipeline.work[index].label, outcome.kind);
@@ -258,7 +263,8 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
   // A --tensor name that no file holds scores nothing: say so rather than finish silently.
   tensors_seen.erase("");
   for (const std::string& asked : options.tensors) {
-    if (summary.stopped || tensors_seen.count(asked) > 0) continue;  // stopped: not all seen
+    // Stopped: not every tensor was seen.
+    if (summary.stopped || tensors_seen.count(EscapeInvalidUtf8(asked)) > 0) continue;
     std::string seen;
     for (const std::string& name : tensors_seen) seen += (seen.empty() ? "" : ", ") + name;
     summary.warnings.push_back("--tensor " + asked + ": no file of the sweep holds a tensor of "

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "rankme/app/ingest.h"
 #include "app/metric_scores_internal.h"
+#include "rankme/app/ingest.h"
 #include "rankme/store/catalog.h"
 
 namespace rankme::app {
@@ -15,10 +15,11 @@ namespace rankme::app {
 /// One file group of one checkpoint that must be read.
 struct IngestWork {
   std::int64_t checkpoint_id = 0;
-  std::string source;                         ///< JSON list of the paths
-  std::vector<std::string> paths;             ///< shards in rank order
-  std::string tensor_hint;                    ///< discovery's tensor name; "" = all inside
-  std::string label;                          ///< "run/checkpoint" for progress lines
+  std::string source;              ///< JSON list of the paths
+  std::vector<std::string> paths;  ///< shards in rank order
+  std::string tensor_hint;         ///< discovery's tensor name; "" = all inside
+  std::string label;               ///< "run/checkpoint" for progress lines
+  std::string incomplete;  ///< discovery's reason the shards are not whole; "" when they are
   std::vector<store::StoredTensor> previous;  ///< rows stored for this source before
 };
 

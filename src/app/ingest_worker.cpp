@@ -159,6 +159,8 @@ IngestOutcome ProcessWork(const IngestWork& work, const IngestOptions& options,
   try {
     stat_before = io::StatKey(work.paths);
     base.stat_key = stat_before;
+    // Shards with a piece missing would score part of the rows as if they were all of them.
+    if (!work.incomplete.empty()) throw DataError(work.incomplete, work.paths.front());
     outcome.read = true;
     const std::string hash = io::HashFiles(work.paths);
     base.content_hash = hash;
@@ -180,7 +182,7 @@ IngestOutcome ProcessWork(const IngestWork& work, const IngestOptions& options,
       std::vector<std::string> files;
       for (const auto& path : work.paths)
         files.push_back(entry.name.empty() ? path : path + "#" + entry.name);
-      row.files_json = internal::JsonText(files);
+      row.files_json = internal::JsonNameList(files);
       row.rows = entry.shape[0];
       std::int64_t cols = 1;
       for (std::size_t i = 1; i < entry.shape.size(); ++i) cols *= entry.shape[i];

@@ -5,14 +5,25 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "rankme/core/error.h"
+#include "rankme/core/utf8_text.h"
 
 namespace rankme::app::internal {
 
 /// One line of JSON text (keys sorted), e.g. to store or to compare as a key.
 inline std::string JsonText(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+/// A JSON list of file names as the store keeps them (a tensor's source): each name escaped by
+/// EscapeInvalidUtf8 first, so that names differing only in invalid bytes give different lists
+/// (JsonText alone would turn every invalid byte into the same U+FFFD).
+inline std::string JsonNameList(const std::vector<std::string>& names) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const std::string& name : names) list.push_back(EscapeInvalidUtf8(name));
+  return JsonText(list);
 }
 
 /// A JSON document for stdout or a file: indented by two spaces, with a final newline.

@@ -11,6 +11,7 @@
 
 #include "app/json_text_internal.h"
 #include "rankme/core/error.h"
+#include "rankme/core/utf8_text.h"
 #include "rankme/report/table.h"
 
 namespace rankme::app {
@@ -240,7 +241,7 @@ LabelMatch MatchLabels(const LabelFile& file, const std::string& source,
 
   LabelMatch match;
   for (const LabelEntry& e : file.entries) {
-    const std::string wanted = Trimmed(e.run);
+    const std::string wanted = EscapeInvalidUtf8(Trimmed(e.run));  // as names are stored
     const RunRecord* run =
         Unique(all_runs, [&](const RunRecord& r) { return r.name == wanted || r.path == wanted; });
     if (!run)
@@ -255,11 +256,11 @@ LabelMatch MatchLabels(const LabelFile& file, const std::string& source,
     std::string what;
     if (e.checkpoint) {
       what = "checkpoint " + *e.checkpoint;
-      checkpoint = Unique(list, [&](const CheckpointRecord& c) { return c.name == *e.checkpoint; });
+      const std::string stored = EscapeInvalidUtf8(*e.checkpoint);
+      checkpoint = Unique(list, [&](const CheckpointRecord& c) { return c.name == stored; });
       if (!checkpoint) {
-        checkpoint = Unique(list, [&](const CheckpointRecord& c) {
-          return EndsWithComponent(c.name, *e.checkpoint);
-        });
+        checkpoint = Unique(
+            list, [&](const CheckpointRecord& c) { return EndsWithComponent(c.name, stored); });
       }
     } else if (e.step) {
       what = fmt::format("step {}", *e.step);

@@ -6,6 +6,7 @@
 
 #include "app/json_text_internal.h"
 #include "rankme/core/error.h"
+#include "rankme/core/utf8_text.h"
 #include "rankme/report/table.h"
 
 namespace rankme::app {
@@ -82,9 +83,11 @@ RunDetail ShowRun(const std::string& db_path, const std::string& which) {
   store::Catalog catalog(db);
   std::vector<RunRecord> matches;
   std::vector<std::string> names;
+  // Stored names hold invalid bytes escaped: the name a folder has on disk is escaped alike.
+  const std::string stored = EscapeInvalidUtf8(which);
   for (auto& run : catalog.Runs()) {
     names.push_back(run.name);
-    if (run.name == which || run.path == which || std::to_string(run.run_id) == which) {
+    if (run.name == stored || run.path == stored || std::to_string(run.run_id) == which) {
       matches.push_back(std::move(run));
     }
   }

@@ -73,7 +73,12 @@ Command MakeDemoCommand() {
   return {"demo", "score matrices with known spectra, then ingest a small synthetic sweep",
           [](CLI::App& sub) {
             auto o = std::make_shared<app::DemoOptions>();
-            sub.add_option("--dir", o->dir, "where to write (default: a new temporary folder)");
+            sub.add_option("--dir", o->dir, "where to write (default: a new temporary folder)")
+                ->check(CLI::Validator(
+                    [](std::string& path) {
+                      return path.empty() ? std::string("'' is not a folder name") : "";
+                    },
+                    "DIR"));
             sub.add_option("-j,--jobs", o->jobs, "ingest workers (default: one per core)")
                 ->check(WholeNumber(0, 1024));
             return std::function<int()>([o] { return Run(*o); });

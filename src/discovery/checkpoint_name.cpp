@@ -116,9 +116,14 @@ ShardName ParseShardName(std::string_view name) {
     while (end < name.size() && IsDigit(name[end])) ++end;
     if (begin == at || end == at + 4) continue;
     std::int64_t rank = 0;
-    std::from_chars(name.data() + begin, name.data() + at, rank);
+    std::int64_t count = 0;
+    if (std::from_chars(name.data() + begin, name.data() + at, rank).ec != std::errc() ||
+        std::from_chars(name.data() + at + 4, name.data() + end, count).ec != std::errc()) {
+      continue;  // beyond 64 bits: no shard token
+    }
     if (begin > 0 && IsSeparator(name[begin - 1])) --begin;
     out.rank = rank;
+    out.count = count;
     out.rest = std::string(name.substr(0, begin)) + std::string(name.substr(end));
     return out;
   }

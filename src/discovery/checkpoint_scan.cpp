@@ -8,6 +8,7 @@
 #include "discovery/checkpoint_scan_internal.h"
 #include "discovery/layout_internal.h"
 #include "discovery/path_glob_internal.h"
+#include "discovery/shard_set_internal.h"
 
 namespace rankme::discovery::internal {
 namespace {
@@ -47,8 +48,9 @@ struct PlacedFile {
   std::string tensor;
   std::string shard_group;  ///< path without the shard token: files sharing it are shards
   std::optional<std::int64_t> rank;
-  std::string path;        ///< relative, as found
-  std::string overflowed;  ///< digits of a step/epoch beyond int64; "" when none
+  std::optional<std::int64_t> shard_count;  ///< `-of-N`
+  std::string path;                         ///< relative, as found
+  std::string overflowed;                   ///< digits of a step/epoch beyond int64; "" when none
 };
 
 struct TokenHit {
@@ -143,6 +145,7 @@ PlacedFile Place(const std::string& path, const Layout& layout,
     ShardName shard = ParseShardName(parts[i]);
     if (!shard.rank) continue;
     placed.rank = shard.rank;
+    placed.shard_count = shard.count;
     parts[i] = shard.rest;
     break;
   }
@@ -176,17 +179,23 @@ PlacedFile Place(const std::string& path, const Layout& layout,
   return placed;
 }
 
+/// A checkpoint as scanned, with the shard sets of its tensor files (same order; nullopt for a
+/// file that is not sharded).
+struct ScannedCheckpoint {
+  DiscoveredCheckpoint checkpoint;
+  std::vector<std::optional<ShardSet>> shard_sets;
+};
+
 /// Files of one checkpoint -> tensor files, shards in rank order.
-std::vector<DiscoveredTensorFile> BuildTensorFiles(const std::string& run_dir,
-                                                   const std::string& checkpoint_name,
-                                                   std::vector<PlacedFile> files,
-                                                   std::vector<std::string>& warnings) {
+void BuildTensorFiles(const std::string& run_dir, std::vector<PlacedFile> files,
+                      ScannedCheckpoint& scanned, std::vector<std::string>& warnings) {
   std::stable_sort(files.begin(), files.end(), [](const PlacedFile& a, const PlacedFile& b) {
     if (a.tensor != b.tensor) return NaturalLess(a.tensor, b.tensor);
     if (a.shard_group != b.shard_group) return NaturalLess(a.shard_group, b.shard_group);
     return a.rank.value_or(-1) < b.rank.value_or(-1);
   });
-  std::vector<DiscoveredTensorFile> out;
+  const std::string& checkpoint_name = scanned.checkpoint.name;
+  auto& out = scanned.checkpoint.files;
   for (std::size_t i = 0; i < files.size();) {
     std::size_t j = i;
     while (j < files.size() && files[j].tensor == files[i].tensor &&
@@ -195,28 +204,52 @@ std::vector<DiscoveredTensorFile> BuildTensorFiles(const std::string& run_dir,
     }
     DiscoveredTensorFile tensor_file;
     tensor_file.tensor = files[i].tensor;
-    const bool sharded = files[i].rank.has_value() || j - i > 1;
-    for (std::size_t k = i; k < j; ++k) {
-      tensor_file.paths.push_back(run_dir + "/" + files[k].path);
-      if (sharded &&
-          files[k].rank != std::optional<std::int64_t>(files[i].rank.value_or(0) +
-                                                       static_cast<std::int64_t>(k - i))) {
-        warnings.push_back("checkpoint " + checkpoint_name + ": shards of " + files[i].shard_group +
-                           " do not run 0, 1, 2, ... (at " + files[k].path + ")");
+    std::optional<ShardSet> shards;
+    if (files[i].rank.has_value() || files[j - 1].rank.has_value() || j - i > 1) {
+      shards.emplace();
+      // For messages: a folder that was only a shard token ("step_5/rank_1/emb.npy") leaves an
+      // empty component.
+      shards->group = files[i].shard_group;
+      for (std::size_t at; (at = shards->group.find("//")) != std::string::npos;) {
+        shards->group.erase(at, 1);
       }
     }
-    if (sharded && files[i].rank.value_or(-1) != 0) {
-      warnings.push_back("checkpoint " + checkpoint_name + ": shard rank 0 of " +
-                         files[i].shard_group + " is missing");
+    for (std::size_t k = i; k < j; ++k) {
+      tensor_file.paths.push_back(run_dir + "/" + files[k].path);
+      if (!shards) continue;
+      shards->paths.push_back(files[k].path);
+      shards->ranks.push_back(files[k].rank);
+      shards->counts.push_back(files[k].shard_count);
     }
     if (!out.empty() && out.back().tensor == tensor_file.tensor) {
       warnings.push_back("checkpoint " + checkpoint_name + ": several files provide tensor '" +
                          tensor_file.tensor + "'");
     }
     out.push_back(std::move(tensor_file));
+    scanned.shard_sets.push_back(std::move(shards));
     i = j;
   }
-  return out;
+}
+
+/// Sets DiscoveredTensorFile::incomplete wherever a shard set lacks a piece; a tensor's sets are
+/// compared with the widest set of the same tensor in the run (its last shard missing leaves a
+/// set that is complete on its own).
+void CheckShardSets(std::vector<ScannedCheckpoint>& scanned) {
+  std::map<std::string, std::int64_t> widest;  // by tensor name
+  for (const auto& s : scanned) {
+    for (std::size_t f = 0; f < s.shard_sets.size(); ++f) {
+      if (!s.shard_sets[f]) continue;
+      std::int64_t& span = widest[s.checkpoint.files[f].tensor];
+      span = std::max(span, ShardSpan(*s.shard_sets[f]));
+    }
+  }
+  for (auto& s : scanned) {
+    for (std::size_t f = 0; f < s.shard_sets.size(); ++f) {
+      if (!s.shard_sets[f]) continue;
+      DiscoveredTensorFile& file = s.checkpoint.files[f];
+      file.incomplete = ShardSetProblem(*s.shard_sets[f], widest[file.tensor]);
+    }
+  }
 }
 
 }  // namespace
@@ -254,8 +287,10 @@ CheckpointScan ScanCheckpoints(const std::string& run_dir,
   }
 
   CheckpointScan scan;
+  std::vector<ScannedCheckpoint> scanned;
   for (auto& [name, files] : with_step) {
-    DiscoveredCheckpoint checkpoint;
+    ScannedCheckpoint& s = scanned.emplace_back();
+    DiscoveredCheckpoint& checkpoint = s.checkpoint;
     checkpoint.name = name;
     checkpoint.step = files.front().step;
     checkpoint.epoch = files.front().epoch;
@@ -272,11 +307,11 @@ CheckpointScan ScanCheckpoints(const std::string& run_dir,
                                 " names a different step or epoch than " + files.front().path);
       }
     }
-    checkpoint.files = BuildTensorFiles(run_dir, name, std::move(files), scan.warnings);
-    scan.checkpoints.push_back(std::move(checkpoint));
+    BuildTensorFiles(run_dir, std::move(files), s, scan.warnings);
   }
   for (auto& [folder, files] : stepless) {
-    DiscoveredCheckpoint checkpoint;
+    ScannedCheckpoint& s = scanned.emplace_back();
+    DiscoveredCheckpoint& checkpoint = s.checkpoint;
     bool one_tensor = true;
     for (const auto& file : files) one_tensor &= file.shard_group == files.front().shard_group;
     if (one_tensor) {
@@ -286,9 +321,10 @@ CheckpointScan ScanCheckpoints(const std::string& run_dir,
     } else {
       checkpoint.name = folder.empty() ? "final" : folder;
     }
-    checkpoint.files = BuildTensorFiles(run_dir, checkpoint.name, std::move(files), scan.warnings);
-    scan.checkpoints.push_back(std::move(checkpoint));
+    BuildTensorFiles(run_dir, std::move(files), s, scan.warnings);
   }
+  CheckShardSets(scanned);
+  for (auto& s : scanned) scan.checkpoints.push_back(std::move(s.checkpoint));
   std::sort(scan.checkpoints.begin(), scan.checkpoints.end(), CheckpointLess);
   return scan;
 }

@@ -54,20 +54,13 @@ std::string LastComponent(const std::string& name) {
 
 std::vector<TensorEntry> ListTensors(const std::string& path) {
   const Format format = FormatOf(path);
-  auto source = std::make_shared<FileByteSource>(File(path));
-  switch (format) {
-    case Format::kNpy: {
-      const NpyHeader header = ReadNpyHeader(*source);
-      return {{"", header.shape, header.dtype, header.data_bytes}};
-    }
-    case Format::kNpz:
-      return ListNpzTensors(source);
-    case Format::kSafetensors:
-      return SafetensorsEntries(ReadSafetensorsHeader(*source));
-    case Format::kTorch:
-      return ListTorchTensors(source);
-  }
-  return {};
+  // Containers come from the readers' per-file caches: shards list their file once per tensor.
+  if (format == Format::kNpz) return ListNpzFile(path);
+  if (format == Format::kTorch) return ListTorchFile(path);
+  FileByteSource source{File(path)};
+  if (format == Format::kSafetensors) return SafetensorsEntries(ReadSafetensorsHeader(source));
+  const NpyHeader header = ReadNpyHeader(source);
+  return {{"", header.shape, header.dtype, header.data_bytes}};
 }
 
 std::map<std::string, std::string> FileMetadata(const std::string& path) {

@@ -1,18 +1,18 @@
 #include "rankme/io/torch_reader.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <array>
 #include <cstring>
 #include <optional>
+#include <set>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "io/checked_math_internal.h"
+#include "io/file_identity_internal.h"
 #include "io/torch_row_chain_internal.h"
+#include "io/torch_tensor_names_internal.h"
 #include "rankme/core/error.h"
 #include "rankme/io/file.h"
 #include "rankme/io/pickle_reader.h"
@@ -22,17 +22,7 @@ namespace rankme::io {
 
 namespace {
 
-using Kind = PickleValue::Kind;
-
-constexpr int kMaxDepth = 64;
-constexpr std::size_t kMaxVisits = std::size_t{1} << 20;
-
-// A tensor, or a list of concatenable tensors, reachable from the pickle's root.
-struct Candidate {
-  std::string name;
-  std::vector<std::size_t> tensors;  ///< indices into PickleDocument::tensors; > 1 = chain
-  bool listed = true;                ///< false for elements of a listed chain
-};
+using Candidate = TorchCandidate;
 
 struct TorchContents {
   std::shared_ptr<ZipArchive> archive;
@@ -41,6 +31,7 @@ struct TorchContents {
   std::map<std::string, std::string> metadata;
   PickleDocument document;
   std::vector<Candidate> candidates;
+  std::map<std::string, std::string> ambiguous;  ///< see TorchTensorNames::ambiguous
 };
 
 void RefuseLegacy(ByteSource& source) {
@@ -64,102 +55,6 @@ void RefuseLegacy(ByteSource& source) {
   }
   throw FormatError("not a PyTorch file (no zip signature)", source.name());
 }
-
-std::string KeyText(const PickleValue& key) {
-  if (key.kind == Kind::kString) return key.text;
-  if (key.kind == Kind::kInt) return std::to_string(key.integer);
-  return {};
-}
-
-std::string Join(const std::string& prefix, const std::string& key) {
-  return prefix.empty() ? key : prefix + "." + key;
-}
-
-class Walker {
- public:
-  Walker(const PickleDocument& document, const std::string& source)
-      : document_(document), source_(source) {}
-
-  std::vector<Candidate> Run() {
-    Visit(document_.root, "", 0);
-    return std::move(out_);
-  }
-
- private:
-  bool Concatenable(const std::vector<std::size_t>& items) const {
-    if (items.empty()) return false;
-    const PickleTensor* first = nullptr;
-    for (std::size_t item : items) {
-      const PickleValue& value = document_.values[item];
-      if (value.kind != Kind::kTensor) return false;
-      const PickleTensor& tensor = document_.tensors[static_cast<std::size_t>(value.integer)];
-      if (tensor.shape.empty()) return false;
-      if (first == nullptr) {
-        first = &tensor;
-      } else if (tensor.dtype != first->dtype ||
-                 !std::equal(tensor.shape.begin() + 1, tensor.shape.end(), first->shape.begin() + 1,
-                             first->shape.end())) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  void Visit(std::size_t index, const std::string& name, int depth) {
-    if (++visits_ > kMaxVisits) throw FormatError("pickle: too many nested values", source_);
-    if (depth > kMaxDepth) throw FormatError("pickle: containers nested too deeply", source_);
-    const PickleValue& value = document_.values[index];
-    switch (value.kind) {
-      case Kind::kTensor:
-        out_.push_back({name, {static_cast<std::size_t>(value.integer)}, true});
-        return;
-      case Kind::kDict: {
-        // A key given twice keeps its last value at its first position, as Python's dict does
-        // (torch.load would return the second tensor, so that is the one scored).
-        std::vector<std::pair<std::string, std::size_t>> entries;
-        std::unordered_map<std::string, std::size_t> position;
-        for (std::size_t i = 0; i + 1 < value.items.size(); i += 2) {
-          std::string key = KeyText(document_.values[value.items[i]]);
-          if (key.empty()) continue;
-          const auto [it, added] = position.emplace(key, entries.size());
-          if (added) {
-            entries.emplace_back(std::move(key), value.items[i + 1]);
-          } else {
-            entries[it->second].second = value.items[i + 1];
-          }
-        }
-        for (const auto& [key, item] : entries) Visit(item, Join(name, key), depth + 1);
-        return;
-      }
-      case Kind::kList:
-      case Kind::kTuple: {
-        const bool chain = value.items.size() > 1 && Concatenable(value.items);
-        if (chain) {
-          Candidate whole{name, {}, true};
-          for (std::size_t item : value.items) {
-            whole.tensors.push_back(static_cast<std::size_t>(document_.values[item].integer));
-          }
-          out_.push_back(std::move(whole));
-        }
-        const std::size_t first_child = out_.size();
-        for (std::size_t i = 0; i < value.items.size(); ++i) {
-          Visit(value.items[i], Join(name, std::to_string(i)), depth + 1);
-        }
-        if (chain) {
-          for (std::size_t i = first_child; i < out_.size(); ++i) out_[i].listed = false;
-        }
-        return;
-      }
-      default:
-        return;
-    }
-  }
-
-  const PickleDocument& document_;
-  const std::string& source_;
-  std::vector<Candidate> out_;
-  std::size_t visits_ = 0;
-};
 
 TorchContents ReadContents(std::shared_ptr<ByteSource> source) {
   RefuseLegacy(*source);
@@ -195,7 +90,9 @@ TorchContents ReadContents(std::shared_ptr<ByteSource> source) {
   const std::string pickle_name = source->name() + ":" + pickle->name;
   contents.document =
       ParsePickle(contents.archive->ReadMember(*pickle, kMaxTorchPickleBytes), pickle_name);
-  contents.candidates = Walker(contents.document, pickle_name).Run();
+  TorchTensorNames names = FindTorchTensors(contents.document, pickle_name);
+  contents.candidates = std::move(names.candidates);
+  contents.ambiguous = std::move(names.ambiguous);
   return contents;
 }
 
@@ -211,8 +108,10 @@ std::vector<std::int64_t> ChainShape(const TorchContents& contents, const Candid
 
 std::vector<TensorEntry> Entries(const TorchContents& contents) {
   std::vector<TensorEntry> entries;
+  std::set<std::string> named;
   for (const Candidate& candidate : contents.candidates) {
-    if (!candidate.listed) continue;
+    // An ambiguous name is listed once (opening it is refused, naming every tensor behind it).
+    if (!candidate.listed || !named.insert(candidate.name).second) continue;
     const DType dtype = contents.document.tensors[candidate.tensors[0]].dtype;
     TensorEntry entry{candidate.name, ChainShape(contents, candidate), dtype, 0};
     std::uint64_t elements = 1;
@@ -287,6 +186,9 @@ std::unique_ptr<RowStream> OpenFromContents(std::shared_ptr<const TorchContents>
                                             const StreamOptions& options) {
   const std::vector<TensorEntry> entries = Entries(*contents);
   const std::string name = tensor.empty() ? ChooseDefaultTensor(entries, file_name) : tensor;
+  if (const auto it = contents->ambiguous.find(name); it != contents->ambiguous.end()) {
+    throw FormatError(it->second, file_name);
+  }
   const auto found = std::find_if(contents->candidates.begin(), contents->candidates.end(),
                                   [&](const Candidate& c) { return c.name == name; });
   if (found == contents->candidates.end()) {
@@ -317,24 +219,6 @@ std::unique_ptr<RowStream> OpenFromContents(std::shared_ptr<const TorchContents>
   return std::make_unique<RowChain>(std::move(info), std::move(parts));
 }
 
-// The identity of an opened file: device, inode, size, modification and change times (the
-// change time cannot be set by a user, so equal identities are the same bytes).
-struct FileIdentity {
-  dev_t device = 0;
-  ino_t inode = 0;
-  off_t size = 0;
-  std::int64_t mtime_ns = 0, ctime_ns = 0;
-  bool operator==(const FileIdentity&) const = default;
-};
-
-std::optional<FileIdentity> IdentityOf(const std::string& path) {
-  struct stat st{};
-  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-  return FileIdentity{st.st_dev, st.st_ino, st.st_size,
-                      std::int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec,
-                      std::int64_t{st.st_ctim.tv_sec} * 1000000000 + st.st_ctim.tv_nsec};
-}
-
 }  // namespace
 
 std::unique_ptr<RowStream> OpenTorch(std::shared_ptr<ByteSource> source, const std::string& tensor,
@@ -345,26 +229,13 @@ std::unique_ptr<RowStream> OpenTorch(std::shared_ptr<ByteSource> source, const s
 
 std::unique_ptr<RowStream> OpenTorchFile(const std::string& path, const std::string& tensor,
                                          const StreamOptions& options) {
-  // Ingest opens a file's tensors one after another: the contents of the last file opened are
-  // kept (per thread, with its open descriptor) and reused while the file's identity is the
-  // same, so that a file of T tensors is parsed once, not T times (3000 tensors: 112 s).
-  struct LastFile {
-    std::string path;
-    FileIdentity identity;
-    std::shared_ptr<const TorchContents> contents;
-  };
-  thread_local LastFile last;
-  // The identity before and after opening: when they differ the file was replaced meanwhile,
-  // and nothing is reused or kept.
-  std::optional<FileIdentity> identity = IdentityOf(path);
-  auto source = std::make_shared<FileByteSource>(File(path));
-  if (identity != IdentityOf(path)) identity.reset();
-  if (identity && last.contents && last.path == path && last.identity == *identity) {
-    return OpenFromContents(last.contents, path, tensor, options);
-  }
-  auto contents = std::make_shared<const TorchContents>(ReadContents(source));
-  if (identity) last = {path, *identity, contents};
-  return OpenFromContents(std::move(contents), path, tensor, options);
+  // A file of T tensors is parsed once, not T times (3000 tensors: 112 s).
+  return OpenFromContents(ReadOncePerIdentity<TorchContents>(path, ReadContents), path, tensor,
+                          options);
+}
+
+std::vector<TensorEntry> ListTorchFile(const std::string& path) {
+  return Entries(*ReadOncePerIdentity<TorchContents>(path, ReadContents));
 }
 
 }  // namespace rankme::io

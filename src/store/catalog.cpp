@@ -103,7 +103,7 @@ void Catalog::ReplaceTensors(std::int64_t checkpoint_id, const std::string& sour
     const std::string now = NowUtc();
     std::set<std::string> names;
     for (const StoredTensor& t : tensors) {
-      names.insert(t.tensor);
+      names.insert(EscapeInvalidUtf8(t.tensor));  // as stored, to compare with stored names
       auto& upsert = impl.Prepare(
           "INSERT INTO tensors (checkpoint_id, source, tensor, files_json, stat_key, content_hash, "
           "rows, cols, dtype, status, error_kind, error_message, attempts, updated_at) "

@@ -4,8 +4,11 @@
 
 #include <chrono>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "rankme/core/error.h"
 #include "rankme/store/migration.h"
@@ -50,6 +53,72 @@ void RefuseNewer(const std::string& path, int version) {
   }
 }
 
+// Every entry of sqlite_master: (type, name, sql) as one string each, sorted.
+std::set<std::string> SchemaEntries(SQLite::Database& db) {
+  std::set<std::string> entries;
+  SQLite::Statement select(db,
+                           "SELECT type || ' ' || name || ' ' || ifnull(sql, '') FROM "
+                           "sqlite_master");
+  while (select.executeStep()) entries.insert(select.getColumn(0).getString());
+  return entries;
+}
+
+std::set<std::string> SchemaNames(SQLite::Database& db) {
+  std::set<std::string> names;
+  SQLite::Statement select(db, "SELECT name FROM sqlite_master");
+  while (select.executeStep()) names.insert(select.getColumn(0).getString());
+  return names;
+}
+
+// A file at user_version 0 that holds tables the migrations create lost its version (someone
+// ran `PRAGMA user_version = 0`, or copied the tables): migrating it would run every migration
+// again over its tables, so it is refused, naming the version its tables match when one does.
+// Tables of other programs alone are no obstacle: the migrations add rankme's beside them.
+void RefuseLostVersion(SQLite::Database& db, const std::string& path) {
+  std::set<std::string> names;
+  {
+    SQLite::Transaction snapshot(db);  // the version and the tables from one read
+    const int version = ReadUserVersion(db);
+    if (version < 0) {
+      throw StoreError("schema version " + std::to_string(version) +
+                           " is not one rankme writes (they count up from 1)",
+                       path);
+    }
+    if (version != 0) return;
+    names = SchemaNames(db);
+    snapshot.commit();
+  }
+  if (names.empty()) return;
+  SQLite::Database memory(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  std::vector<std::pair<int, std::set<std::string>>> versions;
+  for (const Migration& migration : EmbeddedMigrations()) {
+    memory.exec(migration.sql);
+    versions.emplace_back(migration.version, SchemaEntries(memory));
+  }
+  std::string ours;
+  int shown = 0;
+  for (const std::string& name : SchemaNames(memory)) {
+    if (names.count(name) == 0) continue;
+    if (shown++ < 4) ours += (ours.empty() ? "" : ", ") + name;
+  }
+  if (ours.empty()) return;
+  if (shown > 4) ours += ", ...";
+  const std::set<std::string> entries = SchemaEntries(db);
+  for (const auto& [version, schema] : versions) {
+    if (schema != entries) continue;
+    throw StoreError("schema version is 0 but the tables are those of rankme's schema version " +
+                         std::to_string(version) +
+                         " (the version was reset); rankme will not migrate over them. Set it "
+                         "back with: sqlite3 '" +
+                         path + "' 'PRAGMA user_version = " + std::to_string(version) + "'",
+                     path);
+  }
+  throw StoreError("schema version is 0 but the file holds rankme's tables (" + ours +
+                       ") in no layout of a known schema version; rankme will not migrate over "
+                       "them (restore a backup <db>.v<N>.bak)",
+                   path);
+}
+
 // Runs `body` again while SQLite reports the database busy, for up to `timeout_ms`.
 template <typename F>
 void RetryWhileBusy(int timeout_ms, F&& body) {
@@ -73,12 +142,12 @@ StoreError StoreErrorFor(const std::string& path, const char* what, const SQLite
   return StoreError(std::string(what) + ": " + e.what(), path);
 }
 
-SQLite::Statement& Database::Impl::Prepare(const std::string& sql) {
+Statement& Database::Impl::Prepare(const std::string& sql) {
   auto it = statements.find(sql);
   if (it == statements.end()) {
-    it = statements.emplace(sql, std::make_unique<SQLite::Statement>(db, sql)).first;
+    it = statements.emplace(sql, std::make_unique<Statement>(db, sql)).first;
   }
-  SQLite::Statement& statement = *it->second;
+  Statement& statement = *it->second;
   statement.reset();
   statement.clearBindings();
   return statement;
@@ -140,6 +209,7 @@ Database Database::Open(const std::string& path, const DatabaseOptions& options)
     }
     RefuseNewer(path, ReadUserVersion(db));
   });
+  Guarded(path, "cannot read the schema", [&] { RefuseLostVersion(db, path); });
   if (options.migrate && !options.read_only) database.Migrate();
   return database;
 }

@@ -8,9 +8,24 @@
 #include <string>
 
 #include "rankme/core/error.h"
+#include "rankme/core/utf8_text.h"
 #include "rankme/store/database.h"
 
 namespace rankme::store {
+
+/// A statement whose text parameters are stored as valid UTF-8: every text bound goes through
+/// EscapeInvalidUtf8, so a folder, file or tensor name with invalid bytes is kept (and found
+/// again, since lookups bind the same way) as one distinct, valid text. Valid UTF-8 is bound
+/// unchanged.
+class Statement : public SQLite::Statement {
+ public:
+  using SQLite::Statement::bind;
+  using SQLite::Statement::Statement;
+  void bind(int index, const std::string& text) {
+    SQLite::Statement::bind(index, EscapeInvalidUtf8(text));
+  }
+  void bind(int index, const char* text) { bind(index, std::string(text)); }
+};
 
 /// The SQLite connection behind a Database, with its prepared statements cached by SQL text
 /// (ingest runs the same few statements thousands of times).
@@ -19,11 +34,11 @@ struct Database::Impl {
       : path(file), db(file, flags, busy_timeout_ms) {}
 
   /// The cached statement for `sql`, reset and with its bindings cleared.
-  SQLite::Statement& Prepare(const std::string& sql);
+  Statement& Prepare(const std::string& sql);
 
   std::string path;
   SQLite::Database db;
-  std::map<std::string, std::unique_ptr<SQLite::Statement>> statements;
+  std::map<std::string, std::unique_ptr<Statement>> statements;
 };
 
 /// The column's value, or nullopt when it is NULL.
@@ -37,9 +52,9 @@ inline std::optional<std::string> OptionalText(const SQLite::Column& column) {
   return column.getString();
 }
 
-/// Binds `value`, or NULL when it is empty.
+/// Binds `value`, or NULL when it is empty (texts as Statement binds them: valid UTF-8).
 template <typename T>
-void BindOptional(SQLite::Statement& statement, int index, const std::optional<T>& value) {
+void BindOptional(Statement& statement, int index, const std::optional<T>& value) {
   if (value) {
     statement.bind(index, *value);
   } else {

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "rankme/core/utf8_text.h"
+
 namespace rankme::store {
 
 /// A statement of SQLite's C API, for reads of 100,000 rows where SQLiteCpp's per-column
@@ -25,8 +27,10 @@ class RawStatement {
     return out;
   }
 
+  /// Binds `text` as Statement::bind does: invalid UTF-8 escaped (EscapeInvalidUtf8).
   void Bind(int index, const std::string& text) {
-    Check(sqlite3_bind_text(get(), index, text.data(), static_cast<int>(text.size()),
+    const std::string valid = EscapeInvalidUtf8(text);
+    Check(sqlite3_bind_text(get(), index, valid.data(), static_cast<int>(valid.size()),
                             SQLITE_TRANSIENT));
   }
 

@@ -182,6 +182,40 @@ TEST_CASE("Ingest scores per-rank shards without reading a freed tensor listing"
         static_cast<std::int64_t>(truth.size()));
 }
 
+TEST_CASE("Ingest records a checkpoint missing a per-rank shard as failed, naming the shard",
+          "[ingest]") {
+  // Regression: rank0 + rank2 of three shards were concatenated and stored as status ok.
+  TempDir dir;
+  const fs::path root = dir.path() / "sweep";
+  const auto truth =
+      MakeSweep(root, "--layout plain --runs 2 --checkpoints 2 --rows 70 --shards 3");
+  const std::vector<std::string> files = truth[0].at("files").get<std::vector<std::string>>();
+  REQUIRE(files.size() == 3);
+  std::int64_t affected = 0;
+  for (const auto& record : truth) affected += record.at("files") == truth[0].at("files");
+  const fs::path lost = root / files[1];
+  fs::rename(lost, dir.path() / "lost");
+  rankme::testing::AgeTree(root, 3600);
+  const std::string db = dir.File("rankme.db");
+  const auto summary = rankme::app::Ingest(IngestOptionsFor(root.string(), db));
+  CHECK(summary.failed == 1);
+  CHECK(summary.scored == static_cast<std::int64_t>(truth.size()) - affected);
+  CHECK(QueryInt(db,
+                 "SELECT count(*) FROM tensors WHERE status = 'failed' AND error_kind = "
+                 "'data' AND error_message LIKE '%shard rank 1 of % is missing (found ranks "
+                 "0, 2)%'") == 1);
+  CHECK(QueryInt(db,
+                 "SELECT count(*) FROM tensors WHERE status = 'ok' AND "
+                 "json_array_length(files_json) = 2") == 0);
+  // The shard comes back: the next ingest scores the whole checkpoint.
+  fs::rename(dir.path() / "lost", lost);
+  const auto again = rankme::app::Ingest(IngestOptionsFor(root.string(), db));
+  CHECK(again.failed == 0);
+  CHECK(again.scored == affected);
+  CHECK(CheckAgainstTruth(db, fs::canonical(root), Normalise(truth), "rankme") ==
+        static_cast<int>(truth.size()));
+}
+
 TEST_CASE("Ingest --tensor scores only the named tensor", "[ingest]") {
   TempDir dir;
   const std::string root = (dir.path() / "sweep").string();

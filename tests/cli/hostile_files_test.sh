@@ -108,4 +108,16 @@ torch.save({f't{i:05d}': torch.randn(4, 3, generator=g) for i in range(3000)}, s
     fail "3000 tensors in one .pt: not done within 120 s"
   /usr/bin/python3 -c "import json; s=json.load(open('manypt.json')); assert s['scored'] == 3000, s"
 fi
+# The same for an .npz of 3000 arrays (its central directory was read again per array).
+mkdir -p manynpz/lightning_logs/version_0/embeddings
+echo "lr: 0.1" >manynpz/lightning_logs/version_0/hparams.yaml
+/usr/bin/python3 -c "
+import sys, numpy as np
+rng = np.random.default_rng(0)
+np.savez(sys.argv[1], **{f't{i:05d}': rng.standard_normal((4, 3)).astype('f4') for i in range(3000)})
+" manynpz/lightning_logs/version_0/embeddings/epoch=0-step=1.npz
+touch -d "1 hour ago" manynpz/lightning_logs/version_0/embeddings/*
+timeout 120 "$RANKME" ingest manynpz/lightning_logs --db manynpz.db -q --json >manynpz.json ||
+  fail "3000 arrays in one .npz: not done within 120 s"
+/usr/bin/python3 -c "import json; s=json.load(open('manynpz.json')); assert s['scored'] == 3000, s"
 echo "hostile files: ok"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end: run folders named with a tab, a newline, ESC (a terminal escape) and invalid
 # UTF-8, and a config value with invalid UTF-8. Every command exits 0; every JSON output parses
-# with Python's strict json module and names the runs as they are (invalid bytes as U+FFFD);
+# with Python's strict json module and names the runs as they are (an invalid byte as U+FFFD
+# and its two hex digits, as stored);
 # text, Markdown and LaTeX tables keep one line per row and carry no raw control character.
 set -euo pipefail
 : "${RANKME:?path of the rankme binary}"
@@ -35,7 +36,7 @@ def load(path):
     return json.loads(text)     # strict: raw control characters in strings would raise
 runs = load("runs.json")
 names = sorted(r["run"] for r in runs)
-expected = sorted(["tab\there", "new\nline", "esc\x1b[31mred", "bad\ufffd\ufffdutf8", "plain"])
+expected = sorted(["tab\there", "new\nline", "esc\x1b[31mred", "bad\ufffdff\ufffdfeutf8", "plain"])
 assert names == expected, names
 for r in runs:
     assert r["latest"] is not None and r["latest"]["value"] > 1, r

@@ -29,6 +29,11 @@ for command in "runs" "db info" "leaderboard" "best"; do
 done
 expect 1 "RANKME_DB is set but empty" env RANKME_DB= "$RANKME" runs
 expect 3 "folder: is a folder" "$RANKME" ingest -q --db folder "$tmp"
+expect 2 "plain/x: cannot make the demo folder" "$RANKME" demo --dir plain/x
+# Without --dir the demo needs a temporary folder: one the system refuses was exit 70.
+expect 2 "TMPDIR=$tmp/plain: no temporary folder for the demo (pass --dir)" \
+  env TMPDIR="$tmp/plain" "$RANKME" demo
+expect 1 "--dir: '' is not a folder name" "$RANKME" demo --dir ''
 
 # Labels that are not finite numbers: exit 2 naming the file, the value and the run.
 mkdir -p sweep/r1/.hydra

@@ -309,8 +309,16 @@ TEST_CASE("Per-rank shards form one checkpoint, files in rank order", "[discover
       CHECK(named);
     }
   }
-  REQUIRE(found.warnings.size() == 1);
-  CHECK(found.warnings[0].find("rank 0") != std::string::npos);
+  // The incomplete set is marked on its tensor (ingest records it as failed), not only warned.
+  CHECK(found.warnings.empty());
+  REQUIRE(step5.files.size() == 1);
+  CHECK(step5.files[0].incomplete.find("shard rank 0 of step_5/emb.npy is missing") !=
+        std::string::npos);
+  // epoch_1 has 2 shards of embeddings where epoch_3 has 11: ranks 2-10 count as missing.
+  CHECK(epoch1.files[0].incomplete.find("shard ranks 2-10 of epoch_1/embeddings.npy are missing "
+                                        "(found ranks 0, 1; another checkpoint of this run has "
+                                        "11)") != std::string::npos);
+  for (const auto& file : epoch3.files) CHECK(file.incomplete.empty());
 }
 
 TEST_CASE("Checkpoint order: step, then epoch, then natural name; step-less last", "[discovery]") {

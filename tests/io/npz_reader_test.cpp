@@ -3,12 +3,16 @@
 #include <sys/resource.h>
 
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
 
 #include "io/tensor_listing_checks.h"
 #include "rankme/core/error.h"
 #include "rankme/io/file.h"
 #include "rankme/io/tensor_listing.h"
 #include "rankme/io/zip_archive.h"
+#include "support/temp_dir.h"
 
 namespace rankme::io {
 namespace {
@@ -128,6 +132,55 @@ TEST_CASE("Npz that is not a zip archive is a FormatError naming it", "[formats]
   } catch (const FormatError& e) {
     CHECK(e.path() == path);
   }
+}
+
+TEST_CASE("An .npz replaced at the same path is read again, not served from the last directory",
+          "[formats]") {
+  namespace fs = std::filesystem;
+  testing::TempDir dir;
+  const std::string path = dir.File("dump.npz");
+  fs::copy_file(FormatFixture("npz_stored.npz"), path);
+  auto first = OpenNpzFile(path, "embeddings", {});
+  CHECK(first->info().cols == 16);
+  auto again = OpenNpzFile(path, "representations", {});  // the same file: its directory reused
+  CHECK(again->info().cols == 8);
+  CHECK(ListNpzFile(path).size() == 2);
+  fs::copy_file(FormatFixture("npz_compressed.npz"), path, fs::copy_options::overwrite_existing);
+  CHECK(ListNpzFile(path).size() == 4);
+  auto replaced = OpenNpzFile(path, "fortran", {});
+  CHECK(replaced->info().rows == 12);
+  CHECK_THROWS_WITH(OpenNpzFile(path, "representations", {}),
+                    Catch::Contains("no tensor named 'representations'"));
+  // The stream opened before the replacement still reads the old bytes (its own descriptor).
+  std::vector<double> row(16);
+  first->ReadRows(0, 1, row.data());
+  CHECK(std::isfinite(row[0]));
+}
+
+TEST_CASE("An .npz naming one array twice is refused, not read as either", "[formats]") {
+  // A zip may hold two members of one name; numpy would read one of them, rankme another.
+  testing::TempDir dir;
+  const std::string path = dir.File("twice.npz");
+  const std::string script =
+      "import struct, sys, zipfile\n"
+      "h = \"{'descr': '<f4', 'fortran_order': False, 'shape': (4, 3), }\"\n"
+      "h = h + ' ' * (63 - (10 + len(h)) % 64) + '\\n'\n"
+      "z = zipfile.ZipFile(sys.argv[1], 'w')\n"
+      "for v in (1.0, 2.0):\n"
+      "    data = b'\\x93NUMPY\\x01\\x00' + struct.pack('<H', len(h)) + h.encode()\n"
+      "    z.writestr('e.npy', data + struct.pack('<12f', *[v] * 12))\n";
+  testing::WriteFile(dir.File("make.py"), script);
+  REQUIRE(std::system(("/usr/bin/python3 -W ignore " + dir.File("make.py") + " " + path).c_str()) ==
+          0);
+  auto source = std::make_shared<FileByteSource>(File(path));
+  try {
+    ListNpzTensors(source);
+    FAIL("listed an archive holding 'e.npy' twice");
+  } catch (const FormatError& e) {
+    CHECK_THAT(e.what(), Catch::Contains(path));
+    CHECK_THAT(e.what(), Catch::Contains("twice") || Catch::Contains("inconsistent"));
+  }
+  CHECK_THROWS_AS(OpenNpzFile(path, "e", {}), FormatError);
 }
 
 }  // namespace

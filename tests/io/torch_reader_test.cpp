@@ -188,5 +188,30 @@ TEST_CASE("A .pt replaced at the same path is read again, not served from the la
   CHECK(std::isfinite(row[0]));
 }
 
+TEST_CASE("Torch keys that flatten to one name are refused by that name, not scored as one",
+          "[formats]") {
+  // Regression: {"a.b": t0, "a": {"b": t1}} listed "a.b" twice and opened t0 for both; an int
+  // key 1 and a str key "1" counted as one key, so t2 was dropped without a word.
+  const std::string path = FormatFixture("hostile_name_collision.pt");
+  std::vector<std::string> names;
+  for (const auto& entry : ListTensors(path)) names.push_back(entry.name);
+  CHECK(names == std::vector<std::string>{"a.b", "x.1", "ok"});  // each name once
+  for (const auto& [name, origins] : std::vector<std::pair<std::string, std::string>>{
+           {"a.b", "(['a.b'] and ['a']['b'])"}, {"x.1", "(['x'][1] and ['x']['1'])"}}) {
+    INFO(name);
+    try {
+      OpenTorchFile(path, name, {});
+      FAIL("opened the ambiguous name " << name);
+    } catch (const FormatError& e) {
+      CHECK_THAT(e.what(), Catch::StartsWith(path + ": tensor name '" + name + "' is ambiguous"));
+      CHECK_THAT(e.what(), Catch::Contains("2 tensors of the pickle flatten to it " + origins));
+    }
+  }
+  auto ok = OpenTorchFile(path, "ok", {});  // the file's other tensors still open
+  std::vector<double> row(2);
+  ok->ReadRows(0, 1, row.data());
+  CHECK(row[0] == 4.0);
+}
+
 }  // namespace
 }  // namespace rankme::io

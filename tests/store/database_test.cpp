@@ -125,3 +125,61 @@ TEST_CASE("Every embedded migration is numbered in order from 1", "[store]") {
     CHECK(migrations[i].version == static_cast<int>(i) + 1);
   }
 }
+
+TEST_CASE("Database refuses rankme's tables at user_version 0 instead of migrating over them",
+          "[store]") {
+  // Regression: after `PRAGMA user_version = 0` every migration ran again over the tables.
+  rankme::testing::TempDir dir;
+  const std::string path = dir.File("reset.db");
+  Database::Open(path);
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    raw.exec(
+        "INSERT INTO sweeps (root, first_ingested_at, last_ingested_at) VALUES "
+        "('/sweep', 'a', 'b'); PRAGMA user_version = 0");
+  }
+  const std::string latest = std::to_string(Database::LatestSchemaVersion());
+  for (const bool read_only : {false, true}) {
+    INFO("read_only " << read_only);
+    try {
+      Database::Open(path, {.create = false, .migrate = !read_only, .read_only = read_only});
+      FAIL("opened a database whose version was reset");
+    } catch (const rankme::StoreError& e) {
+      const std::string message = e.what();
+      CHECK(e.exit_code() == rankme::ExitCode::kStore);
+      CHECK_THAT(message, Catch::StartsWith(path + ": "));
+      CHECK_THAT(message, Catch::Contains("tables are those of rankme's schema version " + latest));
+      CHECK_THAT(message, Catch::Contains("PRAGMA user_version = " + latest));
+    }
+  }
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READONLY);
+    CHECK(raw.execAndGet("SELECT count(*) FROM sweeps").getInt() == 1);  // nothing touched
+  }
+  CHECK(UserVersion(path) == 0);
+  CHECK_FALSE(std::filesystem::exists(path + ".v0.bak"));  // no migration started
+  {
+    // The command the message gives brings the file back as it was.
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    raw.exec("PRAGMA user_version = " + latest);
+  }
+  CHECK(Database::Open(path).Info().sweeps == 1);
+  // Tables of no one schema version: still refused, naming some of them.
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    raw.exec("DROP TABLE labels; PRAGMA user_version = 0");
+  }
+  try {
+    Database::Open(path);
+    FAIL("opened a database whose version was reset");
+  } catch (const rankme::StoreError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("holds rankme's tables ("));
+    CHECK_THAT(e.what(), Catch::Contains("in no layout of a known schema version"));
+  }
+  // A negative version is none rankme wrote: refused too, whatever the tables.
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    raw.exec("PRAGMA user_version = -3");
+  }
+  CHECK_THROWS_WITH(Database::Open(path), Catch::Contains("schema version -3 is not one rankme"));
+}

@@ -31,7 +31,9 @@ CheckpointName ParseCheckpointName(std::string_view name);
 /// `emb-00001-of-00004`.
 struct ShardName {
   std::optional<std::int64_t> rank;  ///< nullopt when the name has no shard token
-  std::string rest;                  ///< the name without the token and one separator next to it
+  /// How many shards the name declares (`-of-00004`: 4); nullopt for the other tokens.
+  std::optional<std::int64_t> count;
+  std::string rest;  ///< the name without the token and one separator next to it
 };
 
 /// Finds a shard token in one path component (not a whole path).

@@ -38,6 +38,11 @@ struct DiscoveredTensorFile {
   std::string tensor;
   /// Absolute paths; shards in rank order (rank 2 before rank 10).
   std::vector<std::string> paths;
+  /// Why the shards do not make the whole tensor, naming the piece ("shard rank 1 of
+  /// step_5/emb.npy is missing (found ranks 0, 2)..."); "" when they do, or the tensor is one
+  /// file. Ingest records such a tensor as failed with this message instead of scoring part of
+  /// its rows.
+  std::string incomplete;
 };
 
 /// One checkpoint of a run: a folder (`checkpoints/epoch_001/` with one file per tensor) or a

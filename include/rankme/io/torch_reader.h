@@ -24,6 +24,9 @@ inline constexpr std::uint64_t kMaxTorchPickleBytes = std::uint64_t{64} << 20;
 /// than their views, bad byte order.
 std::vector<TensorEntry> ListTorchTensors(std::shared_ptr<ByteSource> source);
 
+/// Same, of the file at `path`; parsed once while the file stays the same (see OpenTorchFile).
+std::vector<TensorEntry> ListTorchFile(const std::string& path);
+
 /// "byteorder" and "version" records of the archive, when present.
 std::map<std::string, std::string> TorchMetadata(std::shared_ptr<ByteSource> source);
 
@@ -34,7 +37,9 @@ std::map<std::string, std::string> TorchMetadata(std::shared_ptr<ByteSource> sou
 std::unique_ptr<RowStream> OpenTorch(std::shared_ptr<ByteSource> source, const std::string& tensor,
                                      const StreamOptions& options);
 
-/// Same, opening the file at `path`.
+/// Same, opening the file at `path`. The file's parsed zip directory and pickle are kept per
+/// thread and reused by the next call for the same file while its identity (device, inode, size,
+/// modification and change times) is unchanged: a file of T tensors is parsed once.
 std::unique_ptr<RowStream> OpenTorchFile(const std::string& path, const std::string& tensor,
                                          const StreamOptions& options);
 
