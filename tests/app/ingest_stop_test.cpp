@@ -113,6 +113,8 @@ TEST_CASE("RenderIngestJson holds every count of the summary", "[ingest]") {
   s.files_read = 13;
   s.seconds = 1.5;
   s.warnings = {"bad \x01 file"};
+  s.notes = {"lr: named from optim.lr"};
+  s.stopped = true;
   const auto j = nlohmann::json::parse(rankme::app::RenderIngestJson(s, "/x/r.db"));
   CHECK(j["database"] == "/x/r.db");
   const std::pair<const char*, std::int64_t> counts[] = {
@@ -123,5 +125,7 @@ TEST_CASE("RenderIngestJson holds every count of the summary", "[ingest]") {
   CHECK(j["scored_by_method"] == nlohmann::json({{"gram32", 4}, {"qr", 2}}));
   CHECK(j["seconds"] == 1.5);
   CHECK(j["warnings"] == nlohmann::json({"bad \x01 file"}));
-  CHECK(j.size() == 17);
+  CHECK(j["notes"] == nlohmann::json({"lr: named from optim.lr"}));
+  CHECK(j["stopped"] == true);
+  CHECK(j.size() == 19);
 }
