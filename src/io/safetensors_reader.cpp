@@ -4,6 +4,8 @@
 #include <array>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
+#include <string>
 #include <utility>
 
 #include "io/checked_math_internal.h"
@@ -115,10 +117,20 @@ SafetensorsHeader ParseSafetensorsHeader(std::string_view json, std::uint64_t da
   // The header is a flat map of flat entries (depth 3); a nesting far deeper than that is no
   // safetensors file, and writing it back out (metadata values are kept as JSON text) would
   // recurse once per level.
-  const Json::parser_callback_t bound_depth = [&](int depth, Json::parse_event_t, Json&) {
+  // A name given twice is refused: JSON parsers keep one of the two (this one the last), so
+  // which matrix the name scores would depend on the reader.
+  std::set<std::string, std::less<>> names;
+  const Json::parser_callback_t bound_depth = [&](int depth, Json::parse_event_t event,
+                                                  Json& parsed) {
     if (depth > kMaxSafetensorsHeaderDepth) {
       throw FormatError("safetensors header nests deeper than " +
                             std::to_string(kMaxSafetensorsHeaderDepth) + " levels",
+                        source);
+    }
+    if (event == Json::parse_event_t::key && depth == 1 && parsed.is_string() &&
+        !names.insert(parsed.get<std::string>()).second) {
+      throw FormatError("safetensors header names '" + parsed.get<std::string>() +
+                            "' twice (which entry is meant is ambiguous)",
                         source);
     }
     return true;

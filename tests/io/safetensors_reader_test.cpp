@@ -108,6 +108,16 @@ TEST_CASE("Safetensors header parser validates each entry", "[formats]") {
                              R"("b":{"dtype":"F32","shape":[2,3],"data_offsets":[12,36]}})",
                              48, "x"),
       Catch::Contains("tensors 'a' and 'b' overlap"));
+  // A name given twice is refused (JSON parsers silently keep one of the two), at the top level
+  // only: the same key in two entries is ordinary.
+  CHECK_THROWS_WITH(
+      ParseSafetensorsHeader(R"({"a":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]},)"
+                             R"("a":{"dtype":"F32","shape":[2,3],"data_offsets":[24,48]}})",
+                             48, "x"),
+      Catch::Contains("names 'a' twice"));
+  CHECK_THROWS_WITH(
+      ParseSafetensorsHeader(R"({"__metadata__":{"k":"1"},"__metadata__":{"k":"2"}})", 0, "x"),
+      Catch::Contains("names '__metadata__' twice"));
   // Empty tensors and adjacent ranges are fine.
   CHECK(ParseSafetensorsHeader(R"({"a":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]},)"
                                R"("b":{"dtype":"F32","shape":[0,3],"data_offsets":[24,24]},)"
