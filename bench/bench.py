@@ -96,7 +96,9 @@ class Bench:
 
     # ---- sides of the ratios ----
 
-    def rankme_score(self, path, extra=()):
+    def rankme_score(self, path, extra=("--metric", "rankme")):
+        # RankMe alone unless said otherwise: the other sides (numpy's SVD, the floors) compute
+        # that one spectrum; item 12 measures every metric against it.
         cmd = [self.rankme, "score", path, "--json", "-v", *extra]
         wall, rss, out, err = run_measured(cmd, self.rankme_env)
         result = json.loads(out)[0]
@@ -364,7 +366,7 @@ class Bench:
         for kind, what in [("power1", "power law 1/k"), ("bnrelu", "BatchNorm + ReLU")]:
             p = self.realistic(kind)
             sides = {"rankme": lambda: self.rankme_score(p, ["--metric", "rankme"]),
-                     "all": lambda: self.rankme_score(p)}
+                     "all": lambda: self.rankme_score(p, [])}
             r = self.interleave(sides)
             one = statistics.median(x["wall"] for x in r["rankme"])
             every = statistics.median(x["wall"] for x in r["all"])

@@ -5,9 +5,9 @@
 On one full-rank float32 matrix (rows x cols, standard normal), timings alternate between the
 two sides of each ratio (A B A B ...) and the medians are compared:
 
-  score / numpy      rankme.score(z) vs np.linalg.svd(z, compute_uv=False) + the formula
+  score / numpy      rankme.score(z, metrics=("rankme",)) vs np.linalg.svd(z, compute_uv=False) + the formula
   score / torch      vs torch.linalg.svdvals(z) in float32 (when torch is installed)
-  score / cli        rankme.score(z) in process vs `rankme score z.npy --json` end to end
+  score / cli        rankme.score(z, metrics=("rankme",)) in process vs `rankme score z.npy --json --metric rankme` end to end
                      (the command's time includes its start and reading the file)
   float16 / float32  rankme.score of a float16 torch tensor (numpy array without torch) vs
                      the float32 array; its peak memory growth measured in a fresh process
@@ -23,6 +23,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+
+ONLY = ("rankme",)  # every ratio compares RankMe alone (no centred spectrum)
 
 
 def loadavg():
@@ -95,12 +98,13 @@ def main():
         p = s / s.sum() + 1e-7
         return float(np.exp(-(p * np.log(p)).sum()))
 
-    mine, theirs = alternate(lambda: rankme.score(z), numpy_rankme, args.repeat)
+    # RankMe alone on rankme's side too: numpy's side computes that one value.
+    mine, theirs = alternate(lambda: rankme.score(z, metrics=ONLY), numpy_rankme, args.repeat)
     rows.append(("numpy", "rankme.score vs numpy.linalg.svd", mine, theirs))
 
     if torch is not None:
         t = torch.from_numpy(z)
-        mine, theirs = alternate(lambda: rankme.score(z), lambda: torch.linalg.svdvals(t),
+        mine, theirs = alternate(lambda: rankme.score(z, metrics=ONLY), lambda: torch.linalg.svdvals(t),
                                  args.repeat)
         rows.append(("torch", "rankme.score vs torch.linalg.svdvals (float32)", mine, theirs))
 
@@ -108,14 +112,15 @@ def main():
         path = os.path.join(tmp, "z.npy")
         np.save(path, z)
         cli = os.path.join(build, "rankme")
-        run_cli = lambda: subprocess.run([cli, "score", path, "--json"], check=True,  # noqa: E731
+        run_cli = lambda: subprocess.run([cli, "score", path, "--json", "--metric", "rankme"],  # noqa: E731
+                                         check=True,
                                          capture_output=True)
-        mine, theirs = alternate(lambda: rankme.score(z), run_cli, args.repeat)
+        mine, theirs = alternate(lambda: rankme.score(z, metrics=ONLY), run_cli, args.repeat)
         rows.append(("cli", "rankme.score vs rankme score FILE (end to end)", mine, theirs))
-        same = rankme.score(z)["rankme"] == json.loads(run_cli().stdout)[0]["rankme"]
+        same = rankme.score(z, metrics=ONLY)["rankme"] == json.loads(run_cli().stdout)[0]["rankme"]
 
     half = torch.from_numpy(z).half() if torch is not None else z.astype(np.float16)
-    mine, theirs = alternate(lambda: rankme.score(half), lambda: rankme.score(z), args.repeat)
+    mine, theirs = alternate(lambda: rankme.score(half, metrics=ONLY), lambda: rankme.score(z, metrics=ONLY), args.repeat)
     rows.append(("float16", f"float16 ({'torch' if torch is not None else 'numpy'}) vs float32",
                  mine, theirs))
 

@@ -140,7 +140,10 @@ TEST_CASE("Sister metrics of the real sweep match its float64 references", "[met
 namespace rankme::metrics {
 namespace {
 
-TEST_CASE("RankMe is the same bit for bit with and without the centred spectrum",
+// Without the centred spectrum the Gram tiers' one eigenvalue problem takes every BLAS thread
+// (with it, the two run on a thread each): the two may round differently, far inside the
+// contract.
+TEST_CASE("RankMe is the same, to rounding, with and without the centred spectrum",
           "[metrics][sister]") {
   const nlohmann::json cases = nlohmann::json::array({
       Case("gram32_tier", 2000, 64, "gaussian", "float32"),
@@ -158,9 +161,13 @@ TEST_CASE("RankMe is the same bit for bit with and without the centred spectrum"
     const RankmeResult alone = ComputeRankme(plain_stream, plain);
     CHECK(both.centered.computed);
     CHECK_FALSE(alone.centered.computed);
-    CHECK(alone.value == both.value);
+    CHECK(std::fabs(alone.value - both.value) <= 1e-13 * both.value);
     CHECK(alone.method_used == both.method_used);
-    CHECK(alone.singular_values == both.singular_values);
+    REQUIRE(alone.singular_values.size() == both.singular_values.size());
+    for (std::size_t k = 0; k < both.singular_values.size(); ++k) {
+      CHECK(std::fabs(alone.singular_values[k] - both.singular_values[k]) <=
+            1e-12 * both.singular_values.front());
+    }
   }
 }
 
