@@ -47,7 +47,7 @@ def batches():
 
 
 def cli_rankme(path):
-    out = subprocess.run([os.environ["RANKME"], "score", path, "--json"], check=True,
+    out = subprocess.run([os.environ["RANKME"], "score", path, "--json", "--metric", "rankme"], check=True,
                          capture_output=True, text=True).stdout
     return json.loads(out)[0]["rankme"]
 
