@@ -38,8 +38,8 @@ store::RunUpsert ToRunUpsert(const discovery::DiscoveredRun& run) {
   upsert.seed = run.seed;
   upsert.config_json = discovery::ConfigKey(run.params);  // every key as written, valid JSON
   for (const auto& entry : run.entries) {
-    upsert.params.push_back({entry.key, entry.value.json, std::string(RoleName(entry.role)),
-                             entry.name, entry.swept});
+    upsert.params.push_back(
+        {entry.key, entry.value.json, std::string(RoleName(entry.role)), entry.name, entry.swept});
   }
   return upsert;
 }
@@ -89,7 +89,8 @@ void Count(IngestSummary& summary, const IngestWork& work, const IngestOutcome& 
     ++summary.scored;
     ++summary.scored_by_method[score.method];
   }
-  for (const auto& warning : outcome.warnings) summary.warnings.push_back(work.label + "#" + warning);
+  for (const auto& warning : outcome.warnings)
+    summary.warnings.push_back(work.label + "#" + warning);
   summary.reused += outcome.reused;
   if (outcome.read) ++summary.files_read;
   if (outcome.kind == "touched") ++summary.touched;
@@ -135,8 +136,7 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
       for (const auto& run : sweep.runs) {
         for (const auto& warning : run.warnings)
           summary.warnings.push_back(run.dir + ": " + warning);
-        const std::int64_t run_id =
-            catalog.UpsertRun(sweep_id, ToRunUpsert(run));
+        const std::int64_t run_id = catalog.UpsertRun(sweep_id, ToRunUpsert(run));
         seen_runs.push_back(run_id);
         configurations.insert(run.config_id);
         ++summary.runs;
@@ -267,9 +267,10 @@ IngestSummary Ingest(const IngestOptions& options, IngestObserver* observer) {
     if (summary.stopped || tensors_seen.count(EscapeInvalidUtf8(asked)) > 0) continue;
     std::string seen;
     for (const std::string& name : tensors_seen) seen += (seen.empty() ? "" : ", ") + name;
-    summary.warnings.push_back("--tensor " + asked + ": no file of the sweep holds a tensor of "
-                               "that name (tensors found: " + (seen.empty() ? "none" : seen) +
-                               ")");
+    summary.warnings.push_back("--tensor " + asked +
+                               ": no file of the sweep holds a tensor of "
+                               "that name (tensors found: " +
+                               (seen.empty() ? "none" : seen) + ")");
   }
   summary.configurations = static_cast<std::int64_t>(configurations.size());
   summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();

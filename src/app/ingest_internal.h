@@ -30,8 +30,8 @@ struct IngestOutcome {
   std::vector<store::ScoreRow> scores;
   std::vector<store::SpectrumRow> spectra;
   std::vector<std::string> warnings;  ///< "tensor: message" from the engine, never fatal
-  std::int64_t reused = 0;  ///< tensors whose score already existed
-  bool read = false;        ///< bytes were read
+  std::int64_t reused = 0;            ///< tensors whose score already existed
+  bool read = false;                  ///< bytes were read
 };
 
 /// Reads, hashes and scores one work item. `catalog` is the worker's own read connection, used

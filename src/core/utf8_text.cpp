@@ -4,10 +4,7 @@
 
 namespace rankme {
 
-namespace {
-
-/// Length of the valid UTF-8 sequence starting at `at`, 0 when it is not one.
-std::size_t ValidSequence(std::string_view text, std::size_t at) {
+std::size_t Utf8SequenceLength(std::string_view text, std::size_t at) {
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[at + i]); };
   const unsigned char lead = byte(0);
   if (lead < 0x80) return 1;
@@ -35,11 +32,9 @@ std::size_t ValidSequence(std::string_view text, std::size_t at) {
   return length;
 }
 
-}  // namespace
-
 bool IsValidUtf8(std::string_view text) {
   for (std::size_t at = 0; at < text.size();) {
-    const std::size_t length = ValidSequence(text, at);
+    const std::size_t length = Utf8SequenceLength(text, at);
     if (length == 0) return false;
     at += length;
   }
@@ -53,7 +48,7 @@ std::string EscapeInvalidUtf8(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 16);
   for (std::size_t at = 0; at < text.size();) {
-    const std::size_t length = ValidSequence(text, at);
+    const std::size_t length = Utf8SequenceLength(text, at);
     if (length == 0) {
       const auto byte = static_cast<unsigned char>(text[at]);
       out += kReplacement;

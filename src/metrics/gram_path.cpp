@@ -183,8 +183,8 @@ class GramAccumulator {
   // Descending eigenvalues of the symmetric dim × dim `matrix` (lower triangle, column-major;
   // destroyed).
   void Eigenvalues(std::vector<double>& matrix, std::vector<double>& eigenvalues) const {
-    const lapack_int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'L', dim_, matrix.data(), dim_,
-                                           eigenvalues.data());
+    const lapack_int info =
+        LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'L', dim_, matrix.data(), dim_, eigenvalues.data());
     if (info != 0) throw Error("symmetric eigenvalue solver (dsyevd) did not converge");
     std::reverse(eigenvalues.begin(), eigenvalues.end());
   }
@@ -338,19 +338,18 @@ std::optional<GramSpectra> Compute(RowStream& stream, const RowPlan& plan, bool 
       std::optional<SingleThreadedBlas> blas;
       if (lanes > 1) blas.emplace();
       const int threads = blas ? std::min(lanes, blas->saved()) : 1;
-      FeedRowsInLanes(
-          stream, plan, block_rows, lanes, threads,
-          std::function<void(int, T*, std::int64_t, double)>(
-              [&](int lane, T* rows, std::int64_t count, double max_abs) {
-                GramAccumulator& gram = grams[static_cast<std::size_t>(lane)];
-                gram.Add(rows, count, max_abs);
-                if (lane != 0 || checked || gram.rows() < 2 * cols) return;
-                checked = true;
-                if (2 * lanes * gram.rows() <= plan.rows_used &&
-                    gram.HasEigenvalueInNoise(abandon_ratio)) {
-                  throw TierAbandoned{};
-                }
-              }));
+      FeedRowsInLanes(stream, plan, block_rows, lanes, threads,
+                      std::function<void(int, T*, std::int64_t, double)>(
+                          [&](int lane, T* rows, std::int64_t count, double max_abs) {
+                            GramAccumulator& gram = grams[static_cast<std::size_t>(lane)];
+                            gram.Add(rows, count, max_abs);
+                            if (lane != 0 || checked || gram.rows() < 2 * cols) return;
+                            checked = true;
+                            if (2 * lanes * gram.rows() <= plan.rows_used &&
+                                gram.HasEigenvalueInNoise(abandon_ratio)) {
+                              throw TierAbandoned{};
+                            }
+                          }));
     } catch (const TierAbandoned&) {
       return std::nullopt;
     }

@@ -66,8 +66,8 @@ std::size_t EstimateRankmeMemory(const MatrixInfo& info, const RankmeOptions& op
                 16.0 * static_cast<Bytes>(std::min(rows, cols));
   const bool single = internal::IsSinglePrecisionSource(info.dtype);
   // The tiers run one after the other: the peak is the largest of those that may run.
-  const Bytes gram32 = single ? GramBytes(rows, cols, true, subsampled, options.block_bytes, options.centered)
-                             : 0.0;
+  const Bytes gram32 =
+      single ? GramBytes(rows, cols, true, subsampled, options.block_bytes, options.centered) : 0.0;
   const Bytes gram64 =
       GramBytes(rows, cols, false, subsampled, options.block_bytes, options.centered);
   const Bytes exact = ExactBytes(rows, cols, options.block_bytes);

@@ -160,7 +160,7 @@ ScaledSpectrum HeldRowsSpectrum(std::vector<double>& z, std::int64_t rows, std::
 }  // namespace
 
 ExactSpectra ComputeExactSpectra(RowStream& stream, const RowPlan& plan, std::size_t block_bytes,
-                                bool uncentered, bool centered) {
+                                 bool uncentered, bool centered) {
   const std::int64_t cols = stream.info().cols;
   if (plan.rows_used >= cols) {
     // Two lanes of the feed, one stream each, on two threads with single-threaded BLAS when two

@@ -99,8 +99,8 @@ RankmeResult& FinishGram(RankmeResult& result, const internal::GramSpectrum& spe
 // Stores a centred spectrum: degenerate when the uncentred one is, or when its largest value is
 // within the rounding of centring (64 u sqrt(N) σ_1 of the uncentred matrix): all scored rows
 // equal, whose centred values are rounding noise, not a spectrum.
-void SetCentered(RankmeResult& result, const internal::ScaledSpectrum& spectrum,
-                 const char* method, double error_bound, double sister_error_bound) {
+void SetCentered(RankmeResult& result, const internal::ScaledSpectrum& spectrum, const char* method,
+                 double error_bound, double sister_error_bound) {
   CenteredSpectrum& out = result.centered;
   out.computed = true;
   out.method_used = method;
@@ -108,8 +108,9 @@ void SetCentered(RankmeResult& result, const internal::ScaledSpectrum& spectrum,
   out.singular_value_exponent = spectrum.exponent;
   out.error_bound = error_bound;
   out.sister_error_bound = sister_error_bound;
-  const double largest =
-      spectrum.sigma.empty() ? 0.0 : *std::max_element(spectrum.sigma.begin(), spectrum.sigma.end());
+  const double largest = spectrum.sigma.empty()
+                             ? 0.0
+                             : *std::max_element(spectrum.sigma.begin(), spectrum.sigma.end());
   const double reference = result.singular_values.empty() ? 0.0 : result.singular_values.front();
   bool degenerate = result.status == RankmeResult::Status::kDegenerate || !(largest > 0.0);
   if (!degenerate) {
@@ -201,8 +202,7 @@ RankmeResult ComputeRankme(RowStream& stream, const RankmeOptions& options) {
                  method, eps);
       need_uncentered = false;
     }
-    if (need_centered && !need_uncentered &&
-        (zero || forced || certified(spectra.centered))) {
+    if (need_centered && !need_uncentered && (zero || forced || certified(spectra.centered))) {
       const internal::GramCertificate c = internal::CertifyGramSpectrum(spectra.centered, eps);
       SetCentered(result, c.spectrum, method, c.error_bound,
                   internal::SisterMetricsErrorBound(spectra.centered));
@@ -225,8 +225,7 @@ RankmeResult ComputeRankme(RowStream& stream, const RankmeOptions& options) {
   if (single_source && (options.method == Method::kGram32 ||
                         (options.method == Method::kAuto && !forecast.exact_at_once))) {
     const std::optional<internal::GramSpectra> spectra = internal::ComputeGramSpectrum(
-        stream, plan, /*single_precision=*/true, options.block_bytes, need_centered,
-        abandon_ratio);
+        stream, plan, /*single_precision=*/true, options.block_bytes, need_centered, abandon_ratio);
     if (!spectra) {
       // Abandoned early: a tail the float32 Gram cannot certify. The float64 tier follows.
       try_double = true;
@@ -243,17 +242,16 @@ RankmeResult ComputeRankme(RowStream& stream, const RankmeOptions& options) {
     }
   }
   if (try_double) {
-    const std::optional<internal::GramSpectra> spectra = internal::ComputeGramSpectrum(
-        stream, plan, /*single_precision=*/false, options.block_bytes, need_centered,
-        abandon_ratio);
+    const std::optional<internal::GramSpectra> spectra =
+        internal::ComputeGramSpectrum(stream, plan, /*single_precision=*/false, options.block_bytes,
+                                      need_centered, abandon_ratio);
     if (spectra) {
       plan.scan_all = false;
       if (settle(*spectra, "gram64", options.method != Method::kAuto)) return result;
     }
   }
-  const internal::ExactSpectra exact =
-      internal::ComputeExactSpectra(stream, plan, options.block_bytes, need_uncentered,
-                                    need_centered);
+  const internal::ExactSpectra exact = internal::ComputeExactSpectra(
+      stream, plan, options.block_bytes, need_uncentered, need_centered);
   if (need_uncentered) {
     result.method_used = "qr";
     SetValue(result, exact.uncentered, eps);

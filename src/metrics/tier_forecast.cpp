@@ -116,7 +116,8 @@ GramSpectrum PredictedDoubleGram(const std::vector<double>& lambda, double block
   out.eigenvalues = lambda;
   for (double l : lambda) out.trace += l;
   out.single_precision = false;
-  out.noise_frobenius = kKappaLow * 0x1p-53 * std::sqrt(std::min(block_rows, rows) / rows) * out.trace;
+  out.noise_frobenius =
+      kKappaLow * 0x1p-53 * std::sqrt(std::min(block_rows, rows) / rows) * out.trace;
   return out;
 }
 

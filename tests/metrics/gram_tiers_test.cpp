@@ -203,11 +203,10 @@ TEST_CASE("auto abandons a hopeless Gram pass early and sends a cliff straight t
     CHECK(RelativeError(s.result, m) <= std::max(s.result.error_bound, 1e-13));
     // The value does not depend on how the tiers were reached: the same as the chosen tier
     // forced, to the last bit.
-    const RankmeOptions::Method forced = s.result.method_used == "gram32"
-                                             ? RankmeOptions::Method::kGram32
-                                         : s.result.method_used == "gram64"
-                                             ? RankmeOptions::Method::kGram64
-                                             : RankmeOptions::Method::kExact;
+    const RankmeOptions::Method forced =
+        s.result.method_used == "gram32"   ? RankmeOptions::Method::kGram32
+        : s.result.method_used == "gram64" ? RankmeOptions::Method::kGram64
+                                           : RankmeOptions::Method::kExact;
     CHECK(Score(m, forced, kBlockBytes).result.value == s.result.value);
   }
 }

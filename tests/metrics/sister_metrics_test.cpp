@@ -3,8 +3,8 @@
 // real sweep's references (tests/data/real_sweep_small/ground_truth.json).
 #include "rankme/metrics/sister_metrics.h"
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -23,7 +23,7 @@ using nlohmann::json;
 
 json Case(const std::string& name, int rows, int cols, const std::string& spectrum,
           const std::string& dtype, json extra = json::object()) {
-  json c = {{"name", name},   {"rows", rows},   {"cols", cols},
+  json c = {{"name", name},         {"rows", rows},   {"cols", cols},
             {"spectrum", spectrum}, {"dtype", dtype}, {"seed", 3}};
   c.update(extra);
   return c;
@@ -192,7 +192,8 @@ TEST_CASE("Sister metrics of every 2-D tensor of the format fixtures agree with 
     if (name.starts_with("hostile_") || name == "manifest.json") continue;
     for (const io::TensorEntry& entry : io::ListTensors(file.string())) {
       if (entry.shape.size() != 2 || entry.shape[0] < 2 || entry.shape[1] < 1) continue;
-      const std::string spec = entry.name.empty() ? file.string() : file.string() + "#" + entry.name;
+      const std::string spec =
+          entry.name.empty() ? file.string() : file.string() + "#" + entry.name;
       auto stream = io::OpenEmbeddings(spec, {});
       const MatrixInfo& info = stream->info();
       std::vector<double> values(static_cast<std::size_t>(info.rows * info.cols));
@@ -211,7 +212,8 @@ TEST_CASE("Sister metrics of every 2-D tensor of the format fixtures agree with 
   const std::string script = std::string(R"(
 import json, sys
 import numpy as np
-sys.path.insert(0, ")") + RANKME_SOURCE_DIR + R"(/scripts")
+sys.path.insert(0, ")") + RANKME_SOURCE_DIR +
+                             R"(/scripts")
 from rankme_reference import sister_metrics
 out = []
 for item in json.load(open(sys.argv[1])):

@@ -1,9 +1,14 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
 namespace rankme {
+
+/// Length of the valid UTF-8 sequence starting at `at` (< text.size()), 0 when the bytes there
+/// are not one (overlong forms, surrogates and code points past U+10FFFF are invalid).
+std::size_t Utf8SequenceLength(std::string_view text, std::size_t at);
 
 /// True when `text` is valid UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
 bool IsValidUtf8(std::string_view text);

@@ -30,9 +30,9 @@ bool MatchesKeyPattern(std::string_view pattern, std::string_view key);
 
 /// A run's parameters split into seed, bookkeeping and hyperparameters.
 struct ConfigSplit {
-  std::optional<std::string> seed;    ///< ParamText of the seed value; nullopt when none (or null)
-  std::string seed_key;               ///< the key the seed came from; empty when none
-  ParamMap hyperparameters;           ///< params minus every seed key and every ignored key
+  std::optional<std::string> seed;  ///< ParamText of the seed value; nullopt when none (or null)
+  std::string seed_key;             ///< the key the seed came from; empty when none
+  ParamMap hyperparameters;         ///< params minus every seed key and every ignored key
   std::map<std::string, ParamRole> roles;  ///< every key of params → its role
   std::vector<std::string> warnings;       ///< e.g. two seed keys with different values
 };

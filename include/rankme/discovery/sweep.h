@@ -61,7 +61,7 @@ struct DiscoveredCheckpoint {
 
 /// One flattened config entry of a run and what discovery decided about it.
 struct RunParam {
-  std::string key;   ///< as the config wrote it, flattened ("optim.lr")
+  std::string key;  ///< as the config wrote it, flattened ("optim.lr")
   /// The hyperparameter's name across the sweep ("lr"; see NameKeys); the key as written for
   /// seed and bookkeeping entries.
   std::string name;

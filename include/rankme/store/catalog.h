@@ -25,7 +25,7 @@ struct RunUpsert {
   struct Param {
     std::string key;  ///< as the config wrote it, flattened
     std::string value_json;
-    std::string role;  ///< hyperparameter | seed | bookkeeping, as discovery decided
+    std::string role;    ///< hyperparameter | seed | bookkeeping, as discovery decided
     std::string name{};  ///< the hyperparameter's name across its sweep; empty: the key
     bool swept = false;  ///< named in the run's overrides
   };
